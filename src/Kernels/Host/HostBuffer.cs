@@ -1,0 +1,24 @@
+using System.Numerics;
+
+namespace FactoredGpu.Kernels.Host;
+
+/// <summary>A <see cref="DeviceBuffer{T}"/> in ordinary managed host memory.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class HostBuffer<T> : DeviceBuffer<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    internal HostBuffer(IKernels owner, T[] array)
+        : base(owner, array.LongLength)
+    {
+        Array = array;
+    }
+
+    /// <summary>The backing array. Host kernels read and write it directly.</summary>
+    public T[] Array { get; }
+
+    /// <inheritdoc/>
+    protected override void Release()
+    {
+        // Managed memory: the garbage collector reclaims it.
+    }
+}

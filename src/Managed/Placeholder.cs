@@ -1,0 +1,1 @@
+namespace FactoredGpu; internal static class Placeholder { }
