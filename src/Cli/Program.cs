@@ -1,1 +1,7 @@
-System.Console.WriteLine("x");
+using System.CommandLine;
+using FactoredGpu.Cli;
+using FactoredGpu.Cli.Commands;
+
+var root = new RootCommand("factored: factored (low-rank) matrix algebra and transformer circuit analysis at hardware speed.");
+root.Subcommands.Add(DemoCommand.Create());
+return CommandLine.Run(root, args);

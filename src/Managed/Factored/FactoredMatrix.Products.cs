@@ -124,6 +124,6 @@ public sealed partial class FactoredMatrix<TScalar>
             throw new ArgumentException($"Tensor must be a scalar to scale by, but was of shape {Shapes.Format(scalar.Shape)}. For matrix multiplication, use * instead.", nameof(scalar));
         }
 
-        return this * scalar.ToArray()[0];
+        return this * scalar.ToScalar();
     }
 }

@@ -153,6 +153,19 @@ public sealed partial class StridedTensor<T> : IDisposable
         }
     }
 
+    /// <summary>The single element of a one-element tensor (any rank, e.g. a 0-d norm).</summary>
+    /// <returns>The element.</returns>
+    /// <exception cref="InvalidOperationException">The tensor has more than one element, or none; the message names its shape.</exception>
+    public T ToScalar()
+    {
+        if (Length != 1)
+        {
+            throw new InvalidOperationException($"A tensor of shape {Shapes.Format(_shape)} is not a scalar.");
+        }
+
+        return ToArray()[0];
+    }
+
     /// <summary>Whether the elements are dense and row-major (no gaps, no broadcast).</summary>
     public bool IsContiguous
     {

@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace FactoredGpu.Cli;
+
+/// <summary>Runs a command line: bad input becomes one line on stderr and exit code 2, never a stack trace.</summary>
+internal static class CommandLine
+{
+    /// <summary>Exit code for bad input (arguments, files, shapes).</summary>
+    public const int BadInput = 2;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"factored: {error.Message}");
+            }
+
+            return BadInput;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException or InsufficientMemoryException or NotSupportedException or FormatException or ArithmeticException)
+        {
+            Console.Error.WriteLine($"factored: {e.Message}");
+            return BadInput;
+        }
+    }
+}

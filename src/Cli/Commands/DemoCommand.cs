@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using FactoredGpu.Kernels.Host;
+
+namespace FactoredGpu.Cli.Commands;
+
+/// <summary>
+/// <c>factored demo</c>: TransformerLens's "Factored Matrix Class" walk-through on its seed example
+/// (<c>torch.manual_seed(50)</c>: A 5×2, B 2×5), showing what stays factored and what is computed from the factors.
+/// </summary>
+internal static class DemoCommand
+{
+    // torch.manual_seed(50); A = torch.randn(5, 2); B = torch.randn(2, 5) — TransformerLens's Main_Demo values.
+    private static readonly float[] SeedA =
+    [
+        0.462491274f, -0.169217736f, 0.371883512f, 1.47090352f, -0.156783476f,
+        -2.87197161f, 1.90536094f, -0.14565827f, -1.88260746f, -1.02169621f,
+    ];
+
+    private static readonly float[] SeedB =
+    [
+        -0.216853842f, -1.01145506f, 0.161389306f, -0.093918696f, 1.77232015f,
+        -0.028382659f, 0.0265281405f, 0.260458082f, -2.39308906f, -0.388864338f,
+    ];
+
+    public static Command Create()
+    {
+        var command = new Command("demo", "Walk through the factored-matrix basics on TransformerLens's seed example (A 5x2, B 2x5).");
+        command.SetAction(_ => Run(Console.Out));
+        return command;
+    }
+
+    public static int Run(TextWriter output)
+    {
+        using var a = StridedTensor<float>.FromArray(SeedA, 5, 2);
+        using var b = StridedTensor<float>.FromArray(SeedB, 2, 5);
+        using var ab = new FactoredMatrix<float>(a, b);
+        output.WriteLine("FactoredGpu demo: TransformerLens's seed example, torch.manual_seed(50); A = randn(5, 2); B = randn(2, 5)");
+        output.WriteLine($"  AB = A·B as factors: {ab}");
+        output.WriteLine();
+
+        using var dense = ab.AB();
+        float denseNorm = MathF.Sqrt(dense.ToArray().Sum(x => x * x));
+        using var norm = ab.Norm();
+        output.WriteLine($"Norms       dense ‖AB‖_F = {F(denseNorm)}   factored (two 2x2 Grams, no SVD) = {F(norm.ToScalar())}");
+
+        using var denseFactored = new FactoredMatrix<float>(dense, Identity(5));
+        using var denseEigen = denseFactored.Eigenvalues();
+        using var eigen = ab.Eigenvalues();
+        output.WriteLine($"Eigenvalues dense 5x5 eig = [{string.Join(", ", denseEigen.ToArray().Select(C))}]");
+        output.WriteLine($"            factored (eig of the 2x2 B·A, the zeros dropped) = [{string.Join(", ", eigen.ToArray().Select(C))}]");
+
+        using var s = ab.S;
+        output.WriteLine($"Singular values (from the factors' QR and a 2x2 SVD) = [{string.Join(", ", s.ToArray().Select(F))}]");
+        output.WriteLine();
+
+        var random = new Random(50);
+        var values = new float[5 * 300];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        }
+
+        using var c = StridedTensor<float>.FromArray(values, 5, 300);
+        using var abc = ab * c;
+        using var abcNorm = abc.Factored!.Norm();
+        output.WriteLine($"AB·C with C a 5x300 matrix (N(0,1), seed 50) stays factored: {abc.Factored} — A stays 5x2, B·C is 2x300");
+        output.WriteLine($"  its norm from the factors = {F(abcNorm.ToScalar())}");
+        output.WriteLine();
+
+        using var recovered = ab.AB();
+        float[] expected = Multiply(SeedA, SeedB), actual = recovered.ToArray();
+        float worst = expected.Zip(actual, (x, y) => MathF.Abs(x - y)).Max();
+        output.WriteLine($"AB recovered from the factors (max |difference| from the direct 5x2·2x5 product: {worst:E1}):");
+        for (int i = 0; i < 5; i++)
+        {
+            output.WriteLine("  " + string.Join(" ", actual.Skip(i * 5).Take(5).Select(x => x.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture))));
+        }
+
+        return 0;
+    }
+
+    private static StridedTensor<float> Identity(int n)
+    {
+        var data = new float[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            data[i * n + i] = 1;
+        }
+
+        return StridedTensor<float>.FromArray(HostKernels.Shared, data, n, n);
+    }
+
+    private static float[] Multiply(float[] a, float[] b)
+    {
+        var result = new float[25];
+        for (int i = 0; i < 5; i++)
+        {
+            for (int j = 0; j < 5; j++)
+            {
+                result[i * 5 + j] = a[i * 2] * b[j] + a[i * 2 + 1] * b[5 + j];
+            }
+        }
+
+        return result;
+    }
+
+    private static string F(float x) => x.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static string C(System.Numerics.Complex z) =>
+        Math.Abs(z.Imaginary) < 5e-5 ? z.Real.ToString("0.0000", CultureInfo.InvariantCulture) : $"{z.Real:0.0000}{z.Imaginary:+0.0000;-0.0000}i";
+}
