@@ -31,7 +31,15 @@ public sealed partial class StridedTensor<T>
         }
 
         SameBackend(left, right);
-        int[] lead = Shapes.Broadcast(left._shape.AsSpan(0, left.Rank - 2), right._shape.AsSpan(0, right.Rank - 2), "Leading dimensions of");
+        int[] lead;
+        try
+        {
+            lead = Shapes.Broadcast(left._shape.AsSpan(0, left.Rank - 2), right._shape.AsSpan(0, right.Rank - 2), "Leading dimensions");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Matmul leading dimensions do not broadcast: shapes were {Shapes.Format(left._shape)} and {Shapes.Format(right._shape)}.", e);
+        }
         using var a = left.BroadcastLeading(lead);
         using var b = right.BroadcastLeading(lead);
 

@@ -1,0 +1,87 @@
+using FactoredGpu.Tests.Support;
+using Xunit;
+
+namespace FactoredGpu.Tests.Managed;
+
+/// <summary>Errors, NaN/Inf inputs, concurrent use and run-to-run determinism of <see cref="FactoredMatrix{TScalar}"/>.</summary>
+public sealed class RobustnessTests
+{
+    private static FactoredMatrix<double> Random(int seed, int heads, int l, int m, int r)
+    {
+        var random = new Random(seed);
+        using var a = StridedTensor<double>.FromArray(Dense.Random(random, heads * l * m), heads, l, m);
+        using var b = StridedTensor<double>.FromArray(Dense.Random(random, heads * m * r), heads, m, r);
+        return new FactoredMatrix<double>(a, b);
+    }
+
+    [Fact]
+    public void Shape_errors_name_the_shapes()
+    {
+        using var f = Random(1, 2, 5, 3, 4);
+        var ba = Assert.Throws<InvalidOperationException>(() => f.BA());
+        Assert.Contains("[2, 5, 4]", ba.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => f.Eigenvalues());
+        using var m = StridedTensor<double>.Zeros(3, 2);
+        var product = Assert.Throws<ArgumentException>(() => f * m);
+        Assert.Contains("[2, 5, 4]", product.Message, StringComparison.Ordinal);
+        Assert.Contains("[3, 2]", product.Message, StringComparison.Ordinal);
+        using var other = StridedTensor<double>.Zeros(3, 4, 5);
+        using var g = new FactoredMatrix<double>(other, StridedTensor<double>.Zeros(5, 4));
+        var broadcast = Assert.Throws<ArgumentException>(() => f * g);
+        Assert.Contains("[3, 4, 5]", broadcast.Message + broadcast.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Throws<IndexOutOfRangeException>(() => f[2]);
+        Assert.Throws<IndexOutOfRangeException>(() => f[0, 5]);
+        Assert.Throws<ArgumentException>(() => f[0, 0, 0, 0]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Unsqueeze(-2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => f.Unsqueeze(2));
+        using var pair = StridedTensor<double>.Zeros(2);
+        var scalar = Assert.Throws<ArgumentException>(() => f.Scale(pair));
+        Assert.Contains("[2]", scalar.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NaN_and_infinity_give_NaN_results_for_that_head_only_and_never_hang()
+    {
+        var random = new Random(3);
+        double[] a = Dense.Random(random, 3 * 6 * 4), b = Dense.Random(random, 3 * 4 * 6);
+        a[5] = double.NaN;
+        b[3 * 4 * 6 - 1] = double.PositiveInfinity;
+        using var at = StridedTensor<double>.FromArray(a, 3, 6, 4);
+        using var bt = StridedTensor<double>.FromArray(b, 3, 4, 6);
+        using var f = new FactoredMatrix<double>(at, bt);
+        using var eigen = f.Eigenvalues();
+        double[] re = eigen.Real.ToArray();
+        Assert.All(re[..4], x => Assert.True(double.IsNaN(x)));
+        Assert.All(re[4..8], x => Assert.True(double.IsFinite(x)));
+        Assert.All(re[8..], x => Assert.True(double.IsNaN(x)));
+        using var s = f.S;
+        double[] sv = s.ToArray();
+        Assert.All(sv[..4], x => Assert.True(double.IsNaN(x)));
+        Assert.All(sv[4..8], x => Assert.True(double.IsFinite(x)));
+        using var norm = f.Norm();
+        Assert.True(double.IsNaN(norm[0]) && double.IsFinite(norm[1]) && !double.IsFinite(norm[2]));
+    }
+
+    [Fact]
+    public void Concurrent_use_gives_the_same_bits_as_a_single_thread()
+    {
+        using var f = Random(5, 12, 40, 8, 40);
+        double[] Run()
+        {
+            using var norm = f.Norm();
+            using var eigen = f.Eigenvalues();
+            using var s = f.SingularValues();
+            using var corner = f.GetCorner(4);
+            return [.. norm.ToArray(), .. eigen.Real.ToArray(), .. eigen.Imaginary.ToArray(), .. s.ToArray(), .. corner.ToArray()];
+        }
+
+        double[] expected = Run();
+        var results = new double[8][];
+        Parallel.For(0, results.Length, i => results[i] = Run());
+        Assert.All(results, r => Assert.Equal(expected, r));
+
+        using var again = Random(5, 12, 40, 8, 40);
+        using var norm = again.Norm();
+        Assert.Equal(expected[..12], norm.ToArray());
+    }
+}
