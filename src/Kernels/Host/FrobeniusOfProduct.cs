@@ -2,31 +2,40 @@ using System.Numerics;
 
 namespace FactoredGpu.Kernels.Host;
 
-/// <summary>Host ‖A·B‖²_F. PLACEHOLDER: naive.</summary>
+/// <summary>
+/// Host <c>‖A·B‖²_F = tr(Bᵀ·Aᵀ·A·B) = Σᵢⱼ (AᵀA)ᵢⱼ·(B·Bᵀ)ᵢⱼ</c> per batch entry: two <c>m×m</c> Gram matrices and an
+/// elementwise-product sum, never the <c>l×r</c> product.
+/// </summary>
+/// <remarks>
+/// Gram matrices are computed once per distinct factor (a factor shared by every head costs one Gram); the final
+/// sum is accumulated in double for float inputs too.
+/// </remarks>
 internal static class FrobeniusOfProduct
 {
     public static void Run<T>(in MatrixBatch<T> a, in MatrixBatch<T> b, T[] result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T[] x = ((HostBuffer<T>)a.Buffer).Array, y = ((HostBuffer<T>)b.Buffer).Array;
-        for (int n = 0; n < a.Count; n++)
+        int count = a.Count, m = a.Cols;
+        if (m == 0)
         {
-            double total = 0;
-            for (int i = 0; i < a.Rows; i++)
-            {
-                for (int j = 0; j < b.Cols; j++)
-                {
-                    double sum = 0;
-                    for (int k = 0; k < a.Cols; k++)
-                    {
-                        sum += double.CreateChecked(x[a.Offsets[n] + i * a.RowStride + k * a.ColStride] * y[b.Offsets[n] + k * b.RowStride + j * b.ColStride]);
-                    }
-
-                    total += sum * sum;
-                }
-            }
-
-            result[n] = T.CreateChecked(total);
+            result.AsSpan(0, count).Clear();
+            return;
         }
+
+        if (count == 0)
+        {
+            return;
+        }
+
+        T[] left = BatchedGram.OfDistinct(a, out int[] leftIndex);
+        T[] right = BatchedGram.OfDistinct(b.Transpose(), out int[] rightIndex);
+        int size = m * m;
+        HostParallel.For(
+            count,
+            (long)count * size,
+            n => result[n] = T.CreateTruncating(WidenedDot.Dot(
+                ref left[leftIndex[n] * size],
+                ref right[rightIndex[n] * size],
+                size)));
     }
 }

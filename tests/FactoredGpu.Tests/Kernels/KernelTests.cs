@@ -1,0 +1,431 @@
+using System.Numerics;
+using FactoredGpu.Kernels;
+using Xunit;
+
+namespace FactoredGpu.Tests.Kernels;
+
+/// <summary>
+/// Every <see cref="IKernels"/> operation against a float64 reference computed with plain loops, for float and double,
+/// on awkward shapes, strides, broadcast batches and offsets. Each backend runs these through a sealed subclass.
+/// </summary>
+public abstract class KernelTests
+{
+    /// <summary>Float results are compared relative to <c>Σₖ |aᵢₖ·bₖⱼ|</c> (the scale of the rounding error).</summary>
+    private const double FloatTolerance = 2e-5;
+
+    /// <summary>Double results, relative to the same scale.</summary>
+    private const double DoubleTolerance = 1e-12;
+
+    protected abstract IKernels Kernels { get; }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1, false, false, false)]
+    [InlineData(2, 3, 17, 2, false, false, false)]
+    [InlineData(63, 65, 127, 3, true, false, false)]
+    [InlineData(65, 63, 17, 2, false, true, true)]
+    [InlineData(769, 17, 65, 1, true, true, false)]
+    [InlineData(127, 1, 63, 2, false, false, true)]
+    [InlineData(1, 600, 769, 1, false, true, false)]
+    [InlineData(65, 600, 127, 2, true, false, true)]
+    [InlineData(17, 769, 3, 3, false, false, false)]
+    public void Gemm_matches_reference(int l, int m, int r, int count, bool transposeA, bool transposeB, bool broadcastA)
+    {
+        GemmCase<float>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: 1.5, beta: 0, seed: l + m + r);
+        GemmCase<double>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: 1.5, beta: 0, seed: l + m + r);
+        GemmCase<float>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: -0.5, beta: 0.75, seed: l * m + r);
+        GemmCase<double>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: -0.5, beta: 0.75, seed: l * m + r);
+    }
+
+    [Fact]
+    public void Gemm_with_zero_beta_does_not_read_c()
+    {
+        GemmCase<float>(17, 33, 65, 2, false, false, false, alpha: 2, beta: 0, seed: 5, fillC: float.NaN);
+        GemmCase<double>(63, 300, 31, 1, true, false, false, alpha: 2, beta: 0, seed: 6, fillC: double.NaN);
+    }
+
+    [Fact]
+    public void Gemm_with_empty_batch_or_zero_sizes()
+    {
+        GemmCase<float>(5, 3, 4, 0, false, false, false, alpha: 1, beta: 0, seed: 1);
+        GemmCase<double>(0, 3, 4, 2, false, false, false, alpha: 1, beta: 0, seed: 1);
+        GemmCase<double>(4, 3, 0, 2, false, false, false, alpha: 1, beta: 0, seed: 1);
+
+        // An empty inner dimension leaves β·C, and zeros when β = 0 (even over NaN).
+        GemmCase<float>(5, 0, 4, 2, false, false, false, alpha: 1, beta: 0.5, seed: 1);
+        GemmCase<double>(5, 0, 4, 2, false, false, false, alpha: 1, beta: 0, seed: 1, fillC: double.NaN);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, false, false)]
+    [InlineData(17, 3, 2, true, false)]
+    [InlineData(769, 63, 2, false, true)]
+    [InlineData(127, 65, 3, true, true)]
+    [InlineData(300, 130, 1, false, false)]
+    [InlineData(0, 5, 2, false, false)]
+    public void Gram_matches_reference(int n, int m, int count, bool transposed, bool broadcast)
+    {
+        GramCase<float>(n, m, count, transposed, broadcast, seed: n + m);
+        GramCase<double>(n, m, count, transposed, broadcast, seed: n + m);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1, false, false)]
+    [InlineData(63, 17, 65, 3, true, false)]
+    [InlineData(769, 65, 127, 2, false, true)]
+    [InlineData(2, 3, 769, 4, true, true)]
+    [InlineData(5, 0, 7, 2, false, false)]
+    [InlineData(5, 4, 7, 0, false, false)]
+    public void FrobeniusSquaredOfProduct_matches_reference(int l, int m, int r, int count, bool transposeA, bool broadcastB)
+    {
+        ProductCase<float>(ProductKind.Frobenius, l, m, r, count, transposeA, false, broadcastB, seed: l + m);
+        ProductCase<double>(ProductKind.Frobenius, l, m, r, count, transposeA, false, broadcastB, seed: l + m);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, false, false)]
+    [InlineData(17, 63, 3, false, false)]
+    [InlineData(769, 65, 2, false, true)]
+    [InlineData(127, 17, 2, true, false)]
+    [InlineData(1100, 3, 2, true, true)]
+    [InlineData(63, 1, 1, false, false)]
+    [InlineData(0, 4, 2, false, false)]
+    public void TraceOfProduct_matches_reference(int l, int m, int count, bool transposeA, bool transposeB)
+    {
+        ProductCase<float>(ProductKind.Trace, l, m, l, count, transposeA, transposeB, broadcastB: true, seed: l);
+        ProductCase<double>(ProductKind.Trace, l, m, l, count, transposeA, transposeB, broadcastB: false, seed: l);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, 1, false, false)]
+    [InlineData(17, 63, 65, 3, false, false)]
+    [InlineData(769, 65, 127, 2, false, true)]
+    [InlineData(127, 17, 769, 2, true, false)]
+    [InlineData(1100, 3, 1100, 1, true, true)]
+    [InlineData(63, 1, 2, 2, false, false)]
+    [InlineData(4, 5, 0, 2, false, false)]
+    public void DiagonalOfProduct_matches_reference(int l, int m, int r, int count, bool transposeA, bool transposeB)
+    {
+        ProductCase<float>(ProductKind.Diagonal, l, m, r, count, transposeA, transposeB, broadcastB: false, seed: r);
+        ProductCase<double>(ProductKind.Diagonal, l, m, r, count, transposeA, transposeB, broadcastB: true, seed: r);
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, false, false)]
+    [InlineData(17, 65, 3, false, false)]
+    [InlineData(769, 63, 2, true, false)]
+    [InlineData(127, 2, 2, false, true)]
+    [InlineData(0, 5, 2, false, false)]
+    public void Scale_matches_reference(int rows, int cols, int count, bool transposed, bool broadcast)
+    {
+        ScaleCase<float>(rows, cols, count, transposed, broadcast, seed: rows);
+        ScaleCase<double>(rows, cols, count, transposed, broadcast, seed: rows);
+    }
+
+    [Fact]
+    public void Results_are_bit_identical_across_calls_and_threads()
+    {
+        using var a = Random<float>(2 * 300 * 513, seed: 11, out _);
+        using var b = Random<float>(2 * 513 * 257, seed: 12, out _);
+        MatrixBatch<float> left = MatrixBatch<float>.Contiguous(a, 2, 300, 513), right = MatrixBatch<float>.Contiguous(b, 2, 513, 257);
+        float[] Product()
+        {
+            using var c = Kernels.Allocate<float>(2 * 300 * 257);
+            Kernels.Gemm(1f, left, right, 0f, MatrixBatch<float>.Contiguous(c, 2, 300, 257));
+            float[] host = new float[c.Length];
+            Kernels.Download(c, 0, host);
+            return host;
+        }
+
+        float[] expected = Product();
+        Assert.Equal(expected, Product());
+        float[][] concurrent = new float[4][];
+        Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => concurrent[i] = Product());
+        Assert.All(concurrent, result => Assert.Equal(expected, result));
+
+        float[] Reductions()
+        {
+            using var frobenius = Kernels.Allocate<float>(2);
+            using var trace = Kernels.Allocate<float>(2);
+            using var diagonal = Kernels.Allocate<float>(2 * 300);
+            Kernels.FrobeniusSquaredOfProduct(left, right, frobenius);
+            Kernels.TraceOfProduct(left, left.Transpose(), trace);
+            Kernels.DiagonalOfProduct(left, left.Transpose(), diagonal);
+            float[] host = new float[604];
+            Kernels.Download(frobenius, 0, host.AsSpan(0, 2));
+            Kernels.Download(trace, 0, host.AsSpan(2, 2));
+            Kernels.Download(diagonal, 0, host.AsSpan(4));
+            return host;
+        }
+
+        float[] reductions = Reductions();
+        Parallel.For(0, 4, _ => Assert.Equal(reductions, Reductions()));
+    }
+
+    [Fact]
+    public void Shape_mismatch_names_both_shapes()
+    {
+        using var buffer = Kernels.Allocate<double>(1000);
+        var a = MatrixBatch<double>.Contiguous(buffer, 2, 3, 4);
+        var b = MatrixBatch<double>.Contiguous(buffer, 2, 5, 6);
+        var c = MatrixBatch<double>.Contiguous(buffer, 2, 3, 6);
+        var e = Assert.Throws<ArgumentException>(() => Kernels.Gemm(1.0, a, b, 0.0, c));
+        Assert.Contains("[2 x 3x4]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[2 x 5x6]", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Kernels.TraceOfProduct(a, MatrixBatch<double>.Contiguous(buffer, 2, 4, 6), buffer));
+        Assert.Contains("[2 x 3x4]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[2 x 4x6]", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => Kernels.Gram(a, MatrixBatch<double>.Contiguous(buffer, 1, 4, 4)));
+        Assert.Contains("[2 x 3x4]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[1 x 4x4]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Foreign_buffer_is_rejected()
+    {
+        using var other = new FactoredGpu.Kernels.Host.HostKernels();
+        using var foreign = other.Allocate<float>(16);
+        using var own = Kernels.Allocate<float>(16);
+        var mine = MatrixBatch<float>.Contiguous(own, 1, 2, 2);
+        var e = Assert.Throws<ArgumentException>(() => Kernels.Gemm(1f, mine, mine, 0f, MatrixBatch<float>.Contiguous(foreign, 1, 2, 2)));
+        Assert.Equal("c", e.ParamName);
+    }
+
+    private enum ProductKind
+    {
+        Frobenius,
+        Trace,
+        Diagonal,
+    }
+
+    private static double Tolerance<T>() => typeof(T) == typeof(float) ? FloatTolerance : DoubleTolerance;
+
+    private void GemmCase<T>(int l, int m, int r, int count, bool transposeA, bool transposeB, bool broadcastA, double alpha, double beta, int seed, double fillC = double.NaN)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (MatrixBatch<T> a, double[][,] av) = Operand<T>(count, l, m, transposeA, broadcastA, seed);
+        (MatrixBatch<T> b, double[][,] bv) = Operand<T>(count, m, r, transposeB, broadcast: false, seed + 1);
+        (MatrixBatch<T> c, double[][,] cv) = Operand<T>(count, l, r, transposed: false, broadcast: false, seed + 2);
+        if (beta == 0)
+        {
+            // β = 0 must ignore C; fill it with NaN (or the given value) to prove it.
+            T[] nan = Enumerable.Repeat(T.CreateTruncating(fillC), (int)c.Buffer.Length).ToArray();
+            Kernels.Upload<T>(nan, c.Buffer, 0);
+        }
+
+        Kernels.Gemm(T.CreateTruncating(alpha), a, b, T.CreateTruncating(beta), c);
+        for (int n = 0; n < count; n++)
+        {
+            double[,] actual = Read(c, n);
+            for (int i = 0; i < l; i++)
+            {
+                for (int j = 0; j < r; j++)
+                {
+                    double sum = 0, scale = Math.Abs(beta * cv[n][i, j]);
+                    for (int k = 0; k < m; k++)
+                    {
+                        sum += av[n][i, k] * bv[n][k, j];
+                        scale += Math.Abs(alpha * av[n][i, k] * bv[n][k, j]);
+                    }
+
+                    double expected = alpha * sum + (beta == 0 ? 0 : beta * cv[n][i, j]);
+
+                    // Relative to the row-scaled magnitude Σₖ|α·aᵢₖ·bₖⱼ| + |β·cᵢⱼ|: 2e-5 for float, 1e-12 for double.
+                    Assert.True(Math.Abs(actual[i, j] - expected) <= Tolerance<T>() * Math.Max(scale, 1e-30), $"C[{n}][{i},{j}] = {actual[i, j]}, expected {expected} ({typeof(T).Name} {l}x{m}x{r})");
+                }
+            }
+        }
+
+        DisposeAll(a, b, c);
+    }
+
+    private void GramCase<T>(int n, int m, int count, bool transposed, bool broadcast, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (MatrixBatch<T> x, double[][,] xv) = Operand<T>(count, n, m, transposed, broadcast, seed);
+        (MatrixBatch<T> g, _) = Operand<T>(count, m, m, transposed: false, broadcast: false, seed + 1);
+        Kernels.Gram(x, g);
+        for (int b = 0; b < count; b++)
+        {
+            double[,] actual = Read(g, b);
+            for (int i = 0; i < m; i++)
+            {
+                for (int j = 0; j < m; j++)
+                {
+                    double sum = 0, scale = 0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        sum += xv[b][k, i] * xv[b][k, j];
+                        scale += Math.Abs(xv[b][k, i] * xv[b][k, j]);
+                    }
+
+                    // Relative to Σₖ|xₖᵢ·xₖⱼ|: 2e-5 for float, 1e-12 for double; and exactly symmetric.
+                    Assert.True(Math.Abs(actual[i, j] - sum) <= Tolerance<T>() * Math.Max(scale, 1e-30), $"G[{b}][{i},{j}] = {actual[i, j]}, expected {sum}");
+                    Assert.Equal(actual[i, j], actual[j, i]);
+                }
+            }
+        }
+
+        DisposeAll(x, g);
+    }
+
+    private void ProductCase<T>(ProductKind kind, int l, int m, int r, int count, bool transposeA, bool transposeB, bool broadcastB, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (MatrixBatch<T> a, double[][,] av) = Operand<T>(count, l, m, transposeA, broadcast: false, seed);
+        (MatrixBatch<T> b, double[][,] bv) = Operand<T>(count, m, r, transposeB, broadcastB, seed + 1);
+        int d = Math.Min(l, r), perBatch = kind == ProductKind.Diagonal ? d : 1;
+        using DeviceBuffer<T> result = Kernels.Allocate<T>((count * perBatch) + 3);
+        switch (kind)
+        {
+            case ProductKind.Frobenius:
+                Kernels.FrobeniusSquaredOfProduct(a, b, result);
+                break;
+            case ProductKind.Trace:
+                Kernels.TraceOfProduct(a, b, result);
+                break;
+            default:
+                Kernels.DiagonalOfProduct(a, b, result);
+                break;
+        }
+
+        T[] actual = new T[result.Length];
+        Kernels.Download(result, 0, actual);
+        for (int n = 0; n < count; n++)
+        {
+            double[,] product = new double[l, r], magnitude = new double[l, r];
+            for (int i = 0; i < l; i++)
+            {
+                for (int j = 0; j < r; j++)
+                {
+                    for (int k = 0; k < m; k++)
+                    {
+                        product[i, j] += av[n][i, k] * bv[n][k, j];
+                        magnitude[i, j] += Math.Abs(av[n][i, k] * bv[n][k, j]);
+                    }
+                }
+            }
+
+            if (kind == ProductKind.Diagonal)
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    // Relative to Σₖ|aᵢₖ·bₖᵢ|: 2e-5 for float (the double-accumulated sum is rounded once), 1e-12 for double.
+                    Assert.True(Math.Abs(double.CreateTruncating(actual[(n * d) + i]) - product[i, i]) <= Tolerance<T>() * Math.Max(magnitude[i, i], 1e-30), $"diag[{n}][{i}]");
+                }
+
+                continue;
+            }
+
+            double expected = 0, scale = 0;
+            for (int i = 0; i < l; i++)
+            {
+                for (int j = 0; j < r; j++)
+                {
+                    expected += kind == ProductKind.Trace ? (i == j ? product[i, j] : 0) : product[i, j] * product[i, j];
+                    scale += kind == ProductKind.Trace ? (i == j ? magnitude[i, j] : 0) : magnitude[i, j] * magnitude[i, j];
+                }
+            }
+
+            // Relative to the sum of magnitudes: 1e-4 for float (Gram entries are rounded to float before the double sum),
+            // 1e-11 for double.
+            double tolerance = typeof(T) == typeof(float) ? 1e-4 : 1e-11;
+            Assert.True(Math.Abs(double.CreateTruncating(actual[n]) - expected) <= tolerance * Math.Max(scale, 1e-30), $"{kind}[{n}] = {actual[n]}, expected {expected}");
+        }
+
+        DisposeAll(a, b);
+    }
+
+    private void ScaleCase<T>(int rows, int cols, int count, bool transposed, bool broadcast, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (MatrixBatch<T> s, double[][,] sv) = Operand<T>(count, rows, cols, transposed, broadcast, seed);
+        (MatrixBatch<T> d, _) = Operand<T>(count, rows, cols, transposed: !transposed, broadcast: false, seed + 1);
+        Kernels.Scale(T.CreateTruncating(-2.5), s, d);
+        for (int n = 0; n < count; n++)
+        {
+            double[,] actual = Read(d, n);
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    // One rounding of an exact product: equal to the product rounded to T.
+                    Assert.Equal(double.CreateTruncating(T.CreateTruncating(-2.5 * sv[n][i, j])), actual[i, j]);
+                }
+            }
+        }
+
+        DisposeAll(s, d);
+    }
+
+    /// <summary>
+    /// A batch of <paramref name="count"/> random <c>rows×cols</c> matrices at a non-zero base offset, stored transposed
+    /// (column-major, so the view has swapped strides) or row-major, all entries sharing one matrix when broadcast.
+    /// </summary>
+    private (MatrixBatch<T> Batch, double[][,] Values) Operand<T>(int count, int rows, int cols, bool transposed, bool broadcast, int seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int BaseOffset = 7;
+        int distinct = broadcast ? Math.Min(count, 1) : count, size = rows * cols;
+        DeviceBuffer<T> buffer = Random<T>(BaseOffset + (distinct * size) + 5, seed, out T[] host);
+        long[] offsets = new long[count];
+        var values = new double[count][,];
+        for (int n = 0; n < count; n++)
+        {
+            offsets[n] = BaseOffset + ((broadcast ? 0 : n) * (long)size);
+            values[n] = new double[rows, cols];
+            for (int i = 0; i < rows; i++)
+            {
+                for (int j = 0; j < cols; j++)
+                {
+                    values[n][i, j] = double.CreateTruncating(host[offsets[n] + (transposed ? (j * rows) + i : (i * cols) + j)]);
+                }
+            }
+        }
+
+        var batch = transposed
+            ? new MatrixBatch<T>(buffer, offsets, cols, rows, rows, 1).Transpose()
+            : new MatrixBatch<T>(buffer, offsets, rows, cols, cols, 1);
+        return (batch, values);
+    }
+
+    private DeviceBuffer<T> Random<T>(int length, int seed, out T[] host)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        host = new T[length];
+        for (int i = 0; i < length; i++)
+        {
+            host[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
+        }
+
+        DeviceBuffer<T> buffer = Kernels.Allocate<T>(length);
+        Kernels.Upload<T>(host, buffer, 0);
+        return buffer;
+    }
+
+    private double[,] Read<T>(in MatrixBatch<T> batch, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] host = new T[batch.Buffer.Length];
+        Kernels.Download(batch.Buffer, 0, host);
+        var values = new double[batch.Rows, batch.Cols];
+        for (int i = 0; i < batch.Rows; i++)
+        {
+            for (int j = 0; j < batch.Cols; j++)
+            {
+                values[i, j] = double.CreateTruncating(host[batch.Offsets[n] + (i * batch.RowStride) + (j * batch.ColStride)]);
+            }
+        }
+
+        return values;
+    }
+
+    private static void DisposeAll<T>(params MatrixBatch<T>[] batches)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (MatrixBatch<T> batch in batches)
+        {
+            batch.Buffer.Dispose();
+        }
+    }
+}
