@@ -68,12 +68,21 @@ internal static class Householder
 
         Span<double> w = work[..cols];
         w.Clear();
-        for (int i = 0; i < rows; i++)
+        int i = 0;
+        for (; i <= rows - 4; i += 4)
+        {
+            VectorKernels.Axpy4(
+                v[i], v[i + 1], v[i + 2], v[i + 3],
+                a.Slice(i * ld, cols), a.Slice((i + 1) * ld, cols), a.Slice((i + 2) * ld, cols), a.Slice((i + 3) * ld, cols),
+                w);
+        }
+
+        for (; i < rows; i++)
         {
             VectorKernels.Axpy(v[i], a.Slice(i * ld, cols), w);
         }
 
-        for (int i = 0; i < rows; i++)
+        for (i = 0; i < rows; i++)
         {
             VectorKernels.Axpy(-tau * v[i], w, a.Slice(i * ld, cols));
         }

@@ -109,6 +109,61 @@ internal static class VectorKernels
         }
     }
 
+    /// <summary>y ← a₀·x₀ + a₁·x₁ + a₂·x₂ + a₃·x₃ + y: four daxpy fused so y is loaded and stored once.</summary>
+    public static void Axpy4(double a0, double a1, double a2, double a3, ReadOnlySpan<double> x0, ReadOnlySpan<double> x1, ReadOnlySpan<double> x2, ReadOnlySpan<double> x3, Span<double> y)
+    {
+        ref double r0 = ref MemoryMarshal.GetReference(x0);
+        ref double r1 = ref MemoryMarshal.GetReference(x1);
+        ref double r2 = ref MemoryMarshal.GetReference(x2);
+        ref double r3 = ref MemoryMarshal.GetReference(x3);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        int n = y.Length;
+        nuint i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> b0 = Vector512.Create(a0), b1 = Vector512.Create(a1), b2 = Vector512.Create(a2), b3 = Vector512.Create(a3);
+            for (; (int)i <= n - Vector512<double>.Count; i += (nuint)Vector512<double>.Count)
+            {
+                Vector512<double> sum = Vector512.FusedMultiplyAdd(b0, Vector512.LoadUnsafe(ref r0, i), Vector512.LoadUnsafe(ref yr, i));
+                sum = Vector512.FusedMultiplyAdd(b1, Vector512.LoadUnsafe(ref r1, i), sum);
+                sum = Vector512.FusedMultiplyAdd(b2, Vector512.LoadUnsafe(ref r2, i), sum);
+                Vector512.FusedMultiplyAdd(b3, Vector512.LoadUnsafe(ref r3, i), sum).StoreUnsafe(ref yr, i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<double> b0 = Vector256.Create(a0), b1 = Vector256.Create(a1), b2 = Vector256.Create(a2), b3 = Vector256.Create(a3);
+            for (; (int)i <= n - Vector256<double>.Count; i += (nuint)Vector256<double>.Count)
+            {
+                Vector256<double> sum = Vector256.FusedMultiplyAdd(b0, Vector256.LoadUnsafe(ref r0, i), Vector256.LoadUnsafe(ref yr, i));
+                sum = Vector256.FusedMultiplyAdd(b1, Vector256.LoadUnsafe(ref r1, i), sum);
+                sum = Vector256.FusedMultiplyAdd(b2, Vector256.LoadUnsafe(ref r2, i), sum);
+                Vector256.FusedMultiplyAdd(b3, Vector256.LoadUnsafe(ref r3, i), sum).StoreUnsafe(ref yr, i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<double> b0 = Vector128.Create(a0), b1 = Vector128.Create(a1), b2 = Vector128.Create(a2), b3 = Vector128.Create(a3);
+            for (; (int)i <= n - Vector128<double>.Count; i += (nuint)Vector128<double>.Count)
+            {
+                Vector128<double> sum = Vector128.FusedMultiplyAdd(b0, Vector128.LoadUnsafe(ref r0, i), Vector128.LoadUnsafe(ref yr, i));
+                sum = Vector128.FusedMultiplyAdd(b1, Vector128.LoadUnsafe(ref r1, i), sum);
+                sum = Vector128.FusedMultiplyAdd(b2, Vector128.LoadUnsafe(ref r2, i), sum);
+                Vector128.FusedMultiplyAdd(b3, Vector128.LoadUnsafe(ref r3, i), sum).StoreUnsafe(ref yr, i);
+            }
+        }
+
+        for (; (int)i < n; i++)
+        {
+            double sum = Math.FusedMultiplyAdd(a0, Unsafe.Add(ref r0, i), Unsafe.Add(ref yr, i));
+            sum = Math.FusedMultiplyAdd(a1, Unsafe.Add(ref r1, i), sum);
+            sum = Math.FusedMultiplyAdd(a2, Unsafe.Add(ref r2, i), sum);
+            Unsafe.Add(ref yr, i) = Math.FusedMultiplyAdd(a3, Unsafe.Add(ref r3, i), sum);
+        }
+    }
+
     /// <summary>x ← a·x (BLAS dscal).</summary>
     public static void Scale(double a, Span<double> x)
     {
