@@ -55,46 +55,36 @@ public sealed partial class FactoredMatrix<TScalar>
     /// </summary>
     /// <returns>The singular values.</returns>
     /// <remarks>
-    /// With Cholesky factors of the Gram matrices, <c>AᵀA = La·Laᵀ</c> and <c>B·Bᵀ = Lb·Lbᵀ</c>, the product is
-    /// <c>Qa·(Laᵀ·Lb)·Qbᵀ</c> with orthonormal <c>Qa</c>, <c>Qb</c>, so its singular values are those of the <c>m×m</c> core
-    /// <c>Laᵀ·Lb</c>. Forming the Grams squares the condition number: values below about <c>√ε·S_max</c> lose relative
-    /// accuracy (use <see cref="S"/> for those). When a Gram matrix is singular (e.g. <c>m &gt; l</c>) this falls back to
-    /// <see cref="Svd"/>.
+    /// <c>σ²(A·B)</c> are the eigenvalues of <c>(A·B)ᵀ(A·B)</c>, whose non-zero ones are those of the <c>m×m</c> product of
+    /// Gram matrices <c>(AᵀA)·(B·Bᵀ)</c> (cyclic permutation). The Grams come from the backend's symmetric Gram kernel (a
+    /// factor shared across leading indices is done once) and the eigenvalues from <see cref="BatchedEigenvalues"/> in
+    /// float64. Forming Grams squares the condition number: a value <c>σᵢ</c> carries an absolute error of about
+    /// <c>ε·σ_max²/σᵢ</c>, so values below <c>√ε·σ_max</c> are not resolved (rank-deficient products give values of that
+    /// size instead of 0). <see cref="S"/> is exact to rounding, at the cost of QR factorizations of the factors.
     /// </remarks>
     public StridedTensor<TScalar> SingularValues()
     {
-        int count = checked((int)Shapes.Product(LeadingShape)), m = MDim;
-        if (m > LDim || m > RDim)
-        {
-            return S;
-        }
-
-        double[] la = CholeskyOfGram(A.AsBatch(), count, m, out bool aOk);
-        double[] lb = CholeskyOfGram(B.AsBatch().Transpose(), count, m, out bool bOk);
-        if (!aOk || !bOk)
-        {
-            return S;
-        }
-
-        var host = Kernels.Host.HostKernels.Shared;
-        using var laT = StridedTensor<double>.FromArray(host, la, count, m, m);
-        using var lbT = StridedTensor<double>.FromArray(host, lb, count, m, m);
-        using var laTt = laT.Transpose();
-        using var core = laTt * lbT;
-        var values = new double[count * m];
-        BatchedSvd.SingularValues(core.ToArray(), m, m, count, values);
-        return HostDouble.To<TScalar>(A.Backend, values, Shapes.Concat(LeadingShape, m));
-    }
-
-    private double[] CholeskyOfGram(Kernels.MatrixBatch<TScalar> x, int count, int m, out bool positiveDefinite)
-    {
+        int count = checked((int)Shapes.Product(LeadingShape)), m = MDim, k = Math.Min(m, Math.Min(LDim, RDim));
         var backend = A.Backend;
-        using var gram = StridedTensor<TScalar>.Zeros(backend, count, m, m);
-        backend.Gram(x, gram.AsBatch());
-        var lower = new double[count * m * m];
-        var ok = new bool[count];
-        BatchedCholesky.Decompose(HostDouble.From(gram), m, count, lower, ok);
-        positiveDefinite = Array.TrueForAll(ok, b => b);
-        return lower;
+        using var left = StridedTensor<TScalar>.Zeros(backend, count, m, m);
+        using var right = StridedTensor<TScalar>.Zeros(backend, count, m, m);
+        backend.Gram(A.AsBatch(), left.AsBatch());
+        backend.Gram(B.AsBatch().Transpose(), right.AsBatch());
+        using var product = left * right;
+        var real = new double[count * m];
+        var imaginary = new double[count * m];
+        BatchedEigenvalues.Compute(HostDouble.From(product), m, count, real, imaginary);
+
+        // Eigenvalues come back in descending real order; rounding may leave tiny negative or complex ones near zero.
+        var values = new double[count * k];
+        for (int h = 0; h < count; h++)
+        {
+            for (int i = 0; i < k; i++)
+            {
+                values[h * k + i] = Math.Sqrt(Math.Max(real[h * m + i], 0));
+            }
+        }
+
+        return HostDouble.To<TScalar>(backend, values, Shapes.Concat(LeadingShape, k));
     }
 }
