@@ -1,0 +1,354 @@
+using System.Runtime.InteropServices;
+
+namespace FactoredGpu.LinearAlgebra;
+
+/// <summary>
+/// Eigenvalues of lane-interleaved upper Hessenberg matrices by the Francis implicit double-shift QR iteration,
+/// values only (Golub &amp; Van Loan, Algorithm 7.5.2 with the deflation and shift strategy of LAPACK dlahqr).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each lane keeps its own active window <c>[top, bottom]</c> (dlahqr's L and I), its own deflation and its own
+/// shifts; the bookkeeping is scalar. The bulge chase is vectorized across lanes: step <c>k</c> runs over the union
+/// of the windows, and a lane whose window does not contain <c>k</c> gets the identity reflector (τ = 0, v = 0),
+/// which leaves its entries unchanged bit for bit.
+/// </para>
+/// <para>
+/// Without eigenvectors only the active block matters (dlahqr with WANTT = false), and touching more than it is
+/// harmless: the union ranges reach only rows above a lane's window and columns right of it (blocks that do not
+/// change its eigenvalues), and rows below it whose entries in the window's columns are exact zeros — every
+/// deflated subdiagonal is set to zero, as dlahqr does. Each matrix needs a zero row and column of padding
+/// (leading dimension ≥ n + 1) so that the last 2×2 reflector of a sweep can be applied as a 3×3 one with v₃ = 0.
+/// </para>
+/// </remarks>
+internal static class LaneHessenbergEigenvalues
+{
+    /// <summary>Iterations without deflation between exceptional shifts (dlahqr's KEXSH).</summary>
+    private const int ExceptionalShiftPeriod = 10;
+
+    /// <summary>dlahqr's DAT1 and DAT2, the ad hoc exceptional shift.</summary>
+    private const double ExceptionalDiagonal = 0.75, ExceptionalOffDiagonal = -0.4375;
+
+    /// <summary>dlahqr's ITMAX: iterations allowed for one active block before giving up.</summary>
+    public static int DefaultIterationLimit(int n) => 30 * Math.Max(10, n);
+
+    /// <summary>Computes all eigenvalues of every lane.</summary>
+    /// <param name="h">The interleaved Hessenberg matrices, <c>(n + 1)·stride·Count</c> doubles with zero padding; destroyed.</param>
+    /// <param name="n">The order of the matrices.</param>
+    /// <param name="stride">The leading dimension, at least n + 1.</param>
+    /// <param name="real">Receives the real parts, lane after lane (<c>real[lane·n + i]</c>).</param>
+    /// <param name="imaginary">Receives the imaginary parts, laid out as <paramref name="real"/>.</param>
+    /// <param name="iterationLimit">The iterations allowed per active block.</param>
+    /// <returns>A bit mask of the lanes that did not converge; their eigenvalues are incomplete.</returns>
+    public static int Compute<TVec, TOps>(Span<double> h, int n, int stride, Span<double> real, Span<double> imaginary, int iterationLimit)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        int lanes = TOps.Count;
+        Span<int> bottom = stackalloc int[lanes];
+        Span<int> top = stackalloc int[lanes];
+        Span<int> iterations = stackalloc int[lanes];
+        Span<double> window = stackalloc double[5 * lanes];
+        bottom.Fill(n - 1);
+        top.Clear();
+        iterations.Clear();
+        int failed = 0;
+
+        while (true)
+        {
+            int first = n, last = -1;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                var matrix = new LaneMatrix(h, stride, lanes, lane);
+                bool sweep = Deflate(matrix, n, ref top[lane], ref bottom[lane], real.Slice(lane * n, n), imaginary.Slice(lane * n, n));
+                if (sweep && iterations[lane] == iterationLimit)
+                {
+                    failed |= 1 << lane;
+                    bottom[lane] = -1;
+                    sweep = false;
+                }
+
+                if (!sweep)
+                {
+                    // Finished (or failed): an empty window, so every step of the sweep is the identity here.
+                    iterations[lane] = 0;
+                    window[lane] = -1.0;
+                    window[lanes + lane] = -1.0;
+                    continue;
+                }
+
+                iterations[lane]++;
+                window[lane] = top[lane];
+                window[lanes + lane] = bottom[lane];
+                FirstColumnOfShiftPolynomial(matrix, top[lane], bottom[lane], iterations[lane],
+                    out window[(2 * lanes) + lane], out window[(3 * lanes) + lane], out window[(4 * lanes) + lane]);
+                first = Math.Min(first, top[lane]);
+                last = Math.Max(last, bottom[lane]);
+            }
+
+            if (last < 0)
+            {
+                return failed;
+            }
+
+            Sweep<TVec, TOps>(h, stride, first, last, window);
+        }
+    }
+
+    /// <summary>
+    /// Deflates one lane as far as possible (dlahqr's search for a negligible subdiagonal, then the 1×1 and 2×2
+    /// cases). Returns <see langword="true"/> when the window <c>[top, bottom]</c> (at least 3×3) needs a QR sweep,
+    /// <see langword="false"/> when every eigenvalue of the lane has been found.
+    /// </summary>
+    private static bool Deflate(LaneMatrix h, int n, ref int top, ref int bottom, Span<double> real, Span<double> imaginary)
+    {
+        while (bottom >= 0)
+        {
+            int i = bottom;
+            int l = i;
+            while (l > top && !IsNegligibleSubdiagonal(h, n, l))
+            {
+                l--;
+            }
+
+            top = l;
+            if (l > 0)
+            {
+                h[l, l - 1] = 0.0;
+            }
+
+            if (l < i - 1)
+            {
+                return true;
+            }
+
+            if (l == i)
+            {
+                real[i] = h[i, i];
+                imaginary[i] = 0.0;
+            }
+            else
+            {
+                TwoByTwoEigenvalues.Compute(h[i - 1, i - 1], h[i - 1, i], h[i, i - 1], h[i, i],
+                    out real[i - 1], out imaginary[i - 1], out real[i], out imaginary[i]);
+            }
+
+            bottom = l - 1;
+            top = 0;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// dlahqr's test for H(k, k−1) ≈ 0: negligible against its diagonal neighbours, then the conservative
+    /// criterion of Ahues &amp; Tisseur (LAWN 122), which preserves the relative accuracy of small eigenvalues.
+    /// </summary>
+    private static bool IsNegligibleSubdiagonal(LaneMatrix h, int n, int k)
+    {
+        double safeSmall = MachineParameters.SafeMinimum * (n / MachineParameters.Precision);
+        double subdiagonal = Math.Abs(h[k, k - 1]);
+        if (subdiagonal <= safeSmall)
+        {
+            return true;
+        }
+
+        double neighbours = Math.Abs(h[k - 1, k - 1]) + Math.Abs(h[k, k]);
+        if (neighbours == 0.0)
+        {
+            if (k >= 2)
+            {
+                neighbours += Math.Abs(h[k - 1, k - 2]);
+            }
+
+            if (k + 1 < n)
+            {
+                neighbours += Math.Abs(h[k + 1, k]);
+            }
+        }
+
+        if (subdiagonal > MachineParameters.Precision * neighbours)
+        {
+            return false;
+        }
+
+        double superdiagonal = Math.Abs(h[k - 1, k]);
+        double ab = Math.Max(subdiagonal, superdiagonal), ba = Math.Min(subdiagonal, superdiagonal);
+        double difference = Math.Abs(h[k - 1, k - 1] - h[k, k]);
+        double aa = Math.Max(Math.Abs(h[k, k]), difference), bb = Math.Min(Math.Abs(h[k, k]), difference);
+        double s = aa + ab;
+        return ba * (ab / s) <= Math.Max(safeSmall, MachineParameters.Precision * (bb * (aa / s)));
+    }
+
+    /// <summary>
+    /// The Wilkinson double shift from the trailing 2×2 block (an exceptional shift every tenth iteration without
+    /// deflation), and the first column of <c>(H − σ₁I)(H − σ₂I)</c> at the top of the window, scaled to avoid
+    /// overflow (dlahqr; two real shifts are replaced by the one closer to H(i, i), twice).
+    /// </summary>
+    private static void FirstColumnOfShiftPolynomial(LaneMatrix h, int l, int i, int iteration, out double v1, out double v2, out double v3)
+    {
+        double h11, h12, h21, h22;
+        if (iteration % (2 * ExceptionalShiftPeriod) == 0)
+        {
+            double s = Math.Abs(h[i, i - 1]) + Math.Abs(h[i - 1, i - 2]);
+            h11 = (ExceptionalDiagonal * s) + h[i, i];
+            h12 = ExceptionalOffDiagonal * s;
+            h21 = s;
+            h22 = h11;
+        }
+        else if (iteration % ExceptionalShiftPeriod == 0)
+        {
+            double s = Math.Abs(h[l + 1, l]) + Math.Abs(h[l + 2, l + 1]);
+            h11 = (ExceptionalDiagonal * s) + h[l, l];
+            h12 = ExceptionalOffDiagonal * s;
+            h21 = s;
+            h22 = h11;
+        }
+        else
+        {
+            h11 = h[i - 1, i - 1];
+            h21 = h[i, i - 1];
+            h12 = h[i - 1, i];
+            h22 = h[i, i];
+        }
+
+        double rt1r = 0.0, rt1i = 0.0, rt2r = 0.0, rt2i = 0.0;
+        double scale = Math.Abs(h11) + Math.Abs(h12) + Math.Abs(h21) + Math.Abs(h22);
+        if (scale != 0.0)
+        {
+            h11 /= scale;
+            h21 /= scale;
+            h12 /= scale;
+            h22 /= scale;
+            double trace = (h11 + h22) / 2.0;
+            double det = ((h11 - trace) * (h22 - trace)) - (h12 * h21);
+            double discriminant = Math.Sqrt(Math.Abs(det));
+            if (det >= 0.0)
+            {
+                rt1r = trace * scale;
+                rt2r = rt1r;
+                rt1i = discriminant * scale;
+                rt2i = -rt1i;
+            }
+            else
+            {
+                rt1r = trace + discriminant;
+                rt2r = trace - discriminant;
+                rt1r = Math.Abs(rt1r - h22) <= Math.Abs(rt2r - h22) ? rt1r * scale : rt2r * scale;
+                rt2r = rt1r;
+            }
+        }
+
+        double hll = h[l, l];
+        double s1 = Math.Abs(hll - rt2r) + Math.Abs(rt2i) + Math.Abs(h[l + 1, l]);
+        double h21s = h[l + 1, l] / s1;
+        v1 = (h21s * h[l, l + 1]) + ((hll - rt1r) * ((hll - rt2r) / s1)) - (rt1i * (rt2i / s1));
+        v2 = h21s * (hll + h[l + 1, l + 1] - rt1r - rt2r);
+        v3 = h21s * h[l + 2, l + 1];
+        double s2 = Math.Abs(v1) + Math.Abs(v2) + Math.Abs(v3);
+        v1 /= s2;
+        v2 /= s2;
+        v3 /= s2;
+    }
+
+    /// <summary>
+    /// One implicit double-shift sweep (Golub &amp; Van Loan, Algorithm 7.5.1) for every lane at once, over steps
+    /// <c>first … last − 1</c>. <paramref name="window"/> holds, per lane, top, bottom (−1 for idle lanes) and the
+    /// first column of the shift polynomial.
+    /// </summary>
+    private static void Sweep<TVec, TOps>(Span<double> h, int stride, int first, int last, ReadOnlySpan<double> window)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        int lanes = TOps.Count;
+        nuint width = (nuint)lanes;
+        nuint rowStride = (nuint)stride * width;
+        ref double h0 = ref MemoryMarshal.GetReference(h);
+        ref double w0 = ref MemoryMarshal.GetReference(window);
+        TVec zero = TOps.Create(0.0);
+        TVec top = TOps.Load(ref w0, 0);
+        TVec bottom = TOps.Load(ref w0, width);
+        TVec start1 = TOps.Load(ref w0, 2 * width);
+        TVec start2 = TOps.Load(ref w0, 3 * width);
+        TVec start3 = TOps.Load(ref w0, 4 * width);
+        TVec lastStep = TOps.Subtract(bottom, TOps.Create(1.0));
+
+        for (int k = first; k < last; k++)
+        {
+            TVec step = TOps.Create(k);
+            TVec isStart = TOps.Equals(step, top);
+            TVec inWindow = TOps.AndNot(TOps.LessThan(step, bottom), TOps.LessThan(step, top));
+            TVec isLast = TOps.Equals(step, lastStep);
+            nuint row1 = (nuint)k * rowStride, row2 = row1 + rowStride, row3 = row2 + rowStride;
+
+            // The reflector's vector: the shift polynomial's column at the top of a window, else the bulge in
+            // column k − 1; on a window's last step the reflector is 2×2 (v₃ = 0).
+            TVec v1 = start1, v2 = start2, v3 = start3;
+            TVec bulge1 = zero, bulge2 = zero, bulge3 = zero;
+            nuint previous = (nuint)Math.Max(k - 1, 0) * width;
+            if (k > 0)
+            {
+                bulge1 = TOps.Load(ref h0, row1 + previous);
+                bulge2 = TOps.Load(ref h0, row2 + previous);
+                bulge3 = TOps.Load(ref h0, row3 + previous);
+                v1 = TOps.Select(isStart, start1, bulge1);
+                v2 = TOps.Select(isStart, start2, bulge2);
+                v3 = TOps.Select(isStart, start3, bulge3);
+            }
+
+            v3 = TOps.AndNot(v3, isLast);
+            LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(v2, v2, TOps.Multiply(v3, v3)), out TVec beta, out TVec tau, out TVec scale);
+            if (k > 0)
+            {
+                TVec interior = TOps.AndNot(inWindow, isStart);
+                TOps.Store(TOps.Select(interior, beta, bulge1), ref h0, row1 + previous);
+                TOps.Store(TOps.Select(interior, zero, bulge2), ref h0, row2 + previous);
+                TOps.Store(TOps.Select(TOps.AndNot(interior, isLast), zero, bulge3), ref h0, row3 + previous);
+            }
+
+            // Lanes outside their window get τ = 0 and v = 0: the identity, exactly.
+            tau = TOps.And(tau, inWindow);
+            v2 = TOps.And(TOps.Multiply(v2, scale), inWindow);
+            v3 = TOps.And(TOps.Multiply(v3, scale), inWindow);
+            TVec minusT1 = TOps.Negate(tau);
+            TVec minusT2 = TOps.Multiply(minusT1, v2);
+            TVec minusT3 = TOps.Multiply(minusT1, v3);
+
+            // H := P·H on rows k … k+2, columns k … last.
+            for (int j = k; j <= last; j++)
+            {
+                nuint column = (nuint)j * width;
+                TVec x1 = TOps.Load(ref h0, row1 + column);
+                TVec x2 = TOps.Load(ref h0, row2 + column);
+                TVec x3 = TOps.Load(ref h0, row3 + column);
+                TVec sum = TOps.MultiplyAdd(v3, x3, TOps.MultiplyAdd(v2, x2, x1));
+                TOps.Store(TOps.MultiplyAdd(sum, minusT1, x1), ref h0, row1 + column);
+                TOps.Store(TOps.MultiplyAdd(sum, minusT2, x2), ref h0, row2 + column);
+                TOps.Store(TOps.MultiplyAdd(sum, minusT3, x3), ref h0, row3 + column);
+            }
+
+            // H := H·P on columns k … k+2, rows first … min(k+3, last).
+            nuint column1 = (nuint)k * width, column2 = column1 + width, column3 = column2 + width;
+            int lastRow = Math.Min(k + 3, last);
+            for (int j = first; j <= lastRow; j++)
+            {
+                nuint row = (nuint)j * rowStride;
+                TVec x1 = TOps.Load(ref h0, row + column1);
+                TVec x2 = TOps.Load(ref h0, row + column2);
+                TVec x3 = TOps.Load(ref h0, row + column3);
+                TVec sum = TOps.MultiplyAdd(v3, x3, TOps.MultiplyAdd(v2, x2, x1));
+                TOps.Store(TOps.MultiplyAdd(sum, minusT1, x1), ref h0, row + column1);
+                TOps.Store(TOps.MultiplyAdd(sum, minusT2, x2), ref h0, row + column2);
+                TOps.Store(TOps.MultiplyAdd(sum, minusT3, x3), ref h0, row + column3);
+            }
+        }
+    }
+
+    /// <summary>One lane of the interleaved storage, indexed as a matrix.</summary>
+    private readonly ref struct LaneMatrix(Span<double> storage, int stride, int lanes, int lane)
+    {
+        private readonly Span<double> _storage = storage;
+
+        public ref double this[int row, int column] => ref _storage[(((row * stride) + column) * lanes) + lane];
+    }
+}

@@ -1,1 +1,0 @@
-namespace FactoredGpu; internal static class Placeholder { }
