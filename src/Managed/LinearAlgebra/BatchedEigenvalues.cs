@@ -196,7 +196,7 @@ public static class BatchedEigenvalues
         Span<double> laneValues = stackalloc double[lanes];
         Span<int> exponents = stackalloc int[lanes];
 
-        // Interleave: element (i, j) of lane ℓ at (i·stride + j)·lanes + ℓ, with a zero row and column of padding.
+        // Interleave: element (i, j) of lane ℓ at (i·stride + j)·lanes + ℓ, the padding rows and columns zero.
         h.Clear();
         int first = group * lanes;
         int active = Math.Min(lanes, count - first);
@@ -345,12 +345,12 @@ public static class BatchedEigenvalues
         }
     }
 
-    /// <summary>Sizes of one group's workspace: interleaved matrices with a padding row and column, and lane vectors.</summary>
+    /// <summary>Sizes of one group's workspace: interleaved matrices with the padding the QR sweep needs, and lane vectors.</summary>
     private readonly record struct GroupLayout(int Order, int Lanes)
     {
-        public int Stride => Order + 1;
+        public int Stride => Order + LaneHessenbergEigenvalues.ChunkSteps;
 
-        public int MatrixLength => (Order + 1) * Stride * Lanes;
+        public int MatrixLength => Stride * Stride * Lanes;
 
         public int WorkspaceLength => MatrixLength + (4 * Order * Lanes);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FactoredGpu.LinearAlgebra;
@@ -17,8 +18,9 @@ namespace FactoredGpu.LinearAlgebra;
 /// Without eigenvectors only the active block matters (dlahqr with WANTT = false), and touching more than it is
 /// harmless: the union ranges reach only rows above a lane's window and columns right of it (blocks that do not
 /// change its eigenvalues), and rows below it whose entries in the window's columns are exact zeros — every
-/// deflated subdiagonal is set to zero, as dlahqr does. Each matrix needs a zero row and column of padding
-/// (leading dimension ≥ n + 1) so that the last 2×2 reflector of a sweep can be applied as a 3×3 one with v₃ = 0.
+/// deflated subdiagonal is set to zero, as dlahqr does. Each matrix needs <see cref="ChunkSteps"/> zero rows and
+/// columns of padding, so that the last 2×2 reflector of a sweep can be applied as a 3×3 one with v₃ = 0 and a
+/// short chunk as a full one with identity reflectors.
 /// </para>
 /// </remarks>
 internal static class LaneHessenbergEigenvalues
@@ -29,13 +31,19 @@ internal static class LaneHessenbergEigenvalues
     /// <summary>dlahqr's DAT1 and DAT2, the ad hoc exceptional shift.</summary>
     private const double ExceptionalDiagonal = 0.75, ExceptionalOffDiagonal = -0.4375;
 
+    /// <summary>Bulge-chasing steps whose updates away from the diagonal are applied together (see <see cref="Sweep"/>).</summary>
+    public const int ChunkSteps = 4;
+
+    /// <summary>Values stored per reflector of a chunk: v₂, v₃, −τ, −τv₂, −τv₃.</summary>
+    private const int ReflectorValues = 5;
+
     /// <summary>dlahqr's ITMAX: iterations allowed for one active block before giving up.</summary>
     public static int DefaultIterationLimit(int n) => 30 * Math.Max(10, n);
 
     /// <summary>Computes all eigenvalues of every lane.</summary>
-    /// <param name="h">The interleaved Hessenberg matrices, <c>(n + 1)·stride·Count</c> doubles with zero padding; destroyed.</param>
+    /// <param name="h">The interleaved Hessenberg matrices, <c>stride·stride·Count</c> doubles with zero padding; destroyed.</param>
     /// <param name="n">The order of the matrices.</param>
-    /// <param name="stride">The leading dimension, at least n + 1.</param>
+    /// <param name="stride">The leading dimension, at least <c>n + ChunkSteps</c>.</param>
     /// <param name="real">Receives the real parts, lane after lane (<c>real[lane·n + i]</c>).</param>
     /// <param name="imaginary">Receives the imaginary parts, laid out as <paramref name="real"/>.</param>
     /// <param name="iterationLimit">The iterations allowed per active block.</param>
@@ -256,6 +264,12 @@ internal static class LaneHessenbergEigenvalues
     /// <c>first … last − 1</c>. <paramref name="window"/> holds, per lane, top, bottom (−1 for idle lanes) and the
     /// first column of the shift polynomial.
     /// </summary>
+    /// <remarks>
+    /// The steps run in chunks of <see cref="ChunkSteps"/> (the delayed update of LAPACK dlaqr5, kept in registers
+    /// instead of a GEMM): each reflector is applied at once only to the small block near the diagonal that the next
+    /// reflectors read, and the whole chunk is applied afterwards to the rows above it and the columns right of it,
+    /// one strip at a time, so those entries make one trip through memory per chunk instead of one per step.
+    /// </remarks>
     private static void Sweep<TVec, TOps>(Span<double> h, int stride, int first, int last, ReadOnlySpan<double> window)
         where TVec : struct
         where TOps : ILaneArithmetic<TVec>
@@ -265,6 +279,8 @@ internal static class LaneHessenbergEigenvalues
         nuint rowStride = (nuint)stride * width;
         ref double h0 = ref MemoryMarshal.GetReference(h);
         ref double w0 = ref MemoryMarshal.GetReference(window);
+        Span<double> chunk = stackalloc double[ReflectorValues * ChunkSteps * lanes];
+        ref double c0 = ref MemoryMarshal.GetReference(chunk);
         TVec zero = TOps.Create(0.0);
         TVec top = TOps.Load(ref w0, 0);
         TVec bottom = TOps.Load(ref w0, width);
@@ -273,75 +289,142 @@ internal static class LaneHessenbergEigenvalues
         TVec start3 = TOps.Load(ref w0, 4 * width);
         TVec lastStep = TOps.Subtract(bottom, TOps.Create(1.0));
 
-        for (int k = first; k < last; k++)
+        for (int chunkStart = first; chunkStart < last; chunkStart += ChunkSteps)
         {
-            TVec step = TOps.Create(k);
-            TVec isStart = TOps.Equals(step, top);
-            TVec inWindow = TOps.AndNot(TOps.LessThan(step, bottom), TOps.LessThan(step, top));
-            TVec isLast = TOps.Equals(step, lastStep);
-            nuint row1 = (nuint)k * rowStride, row2 = row1 + rowStride, row3 = row2 + rowStride;
-
-            // The reflector's vector: the shift polynomial's column at the top of a window, else the bulge in
-            // column k − 1; on a window's last step the reflector is 2×2 (v₃ = 0).
-            TVec v1 = start1, v2 = start2, v3 = start3;
-            TVec bulge1 = zero, bulge2 = zero, bulge3 = zero;
-            nuint previous = (nuint)Math.Max(k - 1, 0) * width;
-            if (k > 0)
+            int chunkEnd = Math.Min(chunkStart + ChunkSteps, last);
+            int nearEnd = Math.Min(chunkEnd + 1, last);
+            chunk.Clear();
+            for (int k = chunkStart; k < chunkEnd; k++)
             {
-                bulge1 = TOps.Load(ref h0, row1 + previous);
-                bulge2 = TOps.Load(ref h0, row2 + previous);
-                bulge3 = TOps.Load(ref h0, row3 + previous);
-                v1 = TOps.Select(isStart, start1, bulge1);
-                v2 = TOps.Select(isStart, start2, bulge2);
-                v3 = TOps.Select(isStart, start3, bulge3);
+                TVec step = TOps.Create(k);
+                TVec isStart = TOps.Equals(step, top);
+                TVec inWindow = TOps.AndNot(TOps.LessThan(step, bottom), TOps.LessThan(step, top));
+                TVec isLast = TOps.Equals(step, lastStep);
+                nuint row1 = (nuint)k * rowStride, row2 = row1 + rowStride, row3 = row2 + rowStride;
+
+                // The reflector's vector: the shift polynomial's column at the top of a window, else the bulge in
+                // column k − 1; on a window's last step the reflector is 2×2 (v₃ = 0).
+                TVec v1 = start1, v2 = start2, v3 = start3;
+                TVec bulge1 = zero, bulge2 = zero, bulge3 = zero;
+                nuint previous = (nuint)Math.Max(k - 1, 0) * width;
+                if (k > 0)
+                {
+                    bulge1 = TOps.Load(ref h0, row1 + previous);
+                    bulge2 = TOps.Load(ref h0, row2 + previous);
+                    bulge3 = TOps.Load(ref h0, row3 + previous);
+                    v1 = TOps.Select(isStart, start1, bulge1);
+                    v2 = TOps.Select(isStart, start2, bulge2);
+                    v3 = TOps.Select(isStart, start3, bulge3);
+                }
+
+                v3 = TOps.AndNot(v3, isLast);
+                LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(v2, v2, TOps.Multiply(v3, v3)), out TVec beta, out TVec tau, out TVec scale);
+                if (k > 0)
+                {
+                    TVec interior = TOps.AndNot(inWindow, isStart);
+                    TOps.Store(TOps.Select(interior, beta, bulge1), ref h0, row1 + previous);
+                    TOps.Store(TOps.Select(interior, zero, bulge2), ref h0, row2 + previous);
+                    TOps.Store(TOps.Select(TOps.AndNot(interior, isLast), zero, bulge3), ref h0, row3 + previous);
+                }
+
+                // Lanes outside their window get τ = 0 and v = 0: the identity, exactly.
+                tau = TOps.And(tau, inWindow);
+                v2 = TOps.And(TOps.Multiply(v2, scale), inWindow);
+                v3 = TOps.And(TOps.Multiply(v3, scale), inWindow);
+                TVec minusTau = TOps.Negate(tau);
+                nuint slot = (nuint)((k - chunkStart) * ReflectorValues) * width;
+                TOps.Store(v2, ref c0, slot);
+                TOps.Store(v3, ref c0, slot + width);
+                TOps.Store(minusTau, ref c0, slot + (2 * width));
+                TOps.Store(TOps.Multiply(minusTau, v2), ref c0, slot + (3 * width));
+                TOps.Store(TOps.Multiply(minusTau, v3), ref c0, slot + (4 * width));
+
+                // Near the diagonal now: P·H on rows k … k+2, columns k … nearEnd; H·P on columns k … k+2, rows chunkStart … k+3.
+                ReflectStrips<TVec, TOps>(ref h0, row1 + ((nuint)k * width), rowStride, width, nearEnd - k + 1, ref c0, slot);
+                ReflectStrips<TVec, TOps>(ref h0, ((nuint)chunkStart * rowStride) + ((nuint)k * width), width, rowStride,
+                    Math.Min(k + 3, last) - chunkStart + 1, ref c0, slot);
             }
 
-            v3 = TOps.AndNot(v3, isLast);
-            LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(v2, v2, TOps.Multiply(v3, v3)), out TVec beta, out TVec tau, out TVec scale);
-            if (k > 0)
-            {
-                TVec interior = TOps.AndNot(inWindow, isStart);
-                TOps.Store(TOps.Select(interior, beta, bulge1), ref h0, row1 + previous);
-                TOps.Store(TOps.Select(interior, zero, bulge2), ref h0, row2 + previous);
-                TOps.Store(TOps.Select(TOps.AndNot(interior, isLast), zero, bulge3), ref h0, row3 + previous);
-            }
-
-            // Lanes outside their window get τ = 0 and v = 0: the identity, exactly.
-            tau = TOps.And(tau, inWindow);
-            v2 = TOps.And(TOps.Multiply(v2, scale), inWindow);
-            v3 = TOps.And(TOps.Multiply(v3, scale), inWindow);
-            TVec minusT1 = TOps.Negate(tau);
-            TVec minusT2 = TOps.Multiply(minusT1, v2);
-            TVec minusT3 = TOps.Multiply(minusT1, v3);
-
-            // H := P·H on rows k … k+2, columns k … last.
-            for (int j = k; j <= last; j++)
-            {
-                nuint column = (nuint)j * width;
-                TVec x1 = TOps.Load(ref h0, row1 + column);
-                TVec x2 = TOps.Load(ref h0, row2 + column);
-                TVec x3 = TOps.Load(ref h0, row3 + column);
-                TVec sum = TOps.MultiplyAdd(v3, x3, TOps.MultiplyAdd(v2, x2, x1));
-                TOps.Store(TOps.MultiplyAdd(sum, minusT1, x1), ref h0, row1 + column);
-                TOps.Store(TOps.MultiplyAdd(sum, minusT2, x2), ref h0, row2 + column);
-                TOps.Store(TOps.MultiplyAdd(sum, minusT3, x3), ref h0, row3 + column);
-            }
-
-            // H := H·P on columns k … k+2, rows first … min(k+3, last).
-            nuint column1 = (nuint)k * width, column2 = column1 + width, column3 = column2 + width;
-            int lastRow = Math.Min(k + 3, last);
-            for (int j = first; j <= lastRow; j++)
-            {
-                nuint row = (nuint)j * rowStride;
-                TVec x1 = TOps.Load(ref h0, row + column1);
-                TVec x2 = TOps.Load(ref h0, row + column2);
-                TVec x3 = TOps.Load(ref h0, row + column3);
-                TVec sum = TOps.MultiplyAdd(v3, x3, TOps.MultiplyAdd(v2, x2, x1));
-                TOps.Store(TOps.MultiplyAdd(sum, minusT1, x1), ref h0, row + column1);
-                TOps.Store(TOps.MultiplyAdd(sum, minusT2, x2), ref h0, row + column2);
-                TOps.Store(TOps.MultiplyAdd(sum, minusT3, x3), ref h0, row + column3);
-            }
+            // Delayed: the chunk's reflectors (unused slots are the identity) on columns nearEnd+1 … last and rows first … chunkStart−1.
+            ReflectChunkStrips<TVec, TOps>(ref h0, ((nuint)chunkStart * rowStride) + ((nuint)(nearEnd + 1) * width), rowStride, width, last - nearEnd, ref c0);
+            ReflectChunkStrips<TVec, TOps>(ref h0, ((nuint)first * rowStride) + ((nuint)chunkStart * width), width, rowStride, chunkStart - first, ref c0);
         }
+    }
+
+    /// <summary>
+    /// Applies one 3×3 reflector to <paramref name="strips"/> strips of three elements (<paramref name="elementStride"/>
+    /// apart; a column strip for P·H, a row strip for H·P).
+    /// </summary>
+    private static void ReflectStrips<TVec, TOps>(ref double h0, nuint start, nuint elementStride, nuint stripStride, int strips, ref double reflectors, nuint slot)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        nuint width = (nuint)TOps.Count;
+        TVec v2 = TOps.Load(ref reflectors, slot), v3 = TOps.Load(ref reflectors, slot + width);
+        TVec t1 = TOps.Load(ref reflectors, slot + (2 * width)), t2 = TOps.Load(ref reflectors, slot + (3 * width)), t3 = TOps.Load(ref reflectors, slot + (4 * width));
+        for (int s = 0; s < strips; s++)
+        {
+            nuint at = start + ((nuint)s * stripStride);
+            TVec x1 = TOps.Load(ref h0, at), x2 = TOps.Load(ref h0, at + elementStride), x3 = TOps.Load(ref h0, at + (2 * elementStride));
+            Reflect<TVec, TOps>(ref x1, ref x2, ref x3, v2, v3, t1, t2, t3);
+            TOps.Store(x1, ref h0, at);
+            TOps.Store(x2, ref h0, at + elementStride);
+            TOps.Store(x3, ref h0, at + (2 * elementStride));
+        }
+    }
+
+    /// <summary>
+    /// Applies the <see cref="ChunkSteps"/> reflectors of a chunk, in order, to strips of <c>ChunkSteps + 2</c>
+    /// elements held in registers (reflector r acts on elements r … r+2).
+    /// </summary>
+    private static void ReflectChunkStrips<TVec, TOps>(ref double h0, nuint start, nuint elementStride, nuint stripStride, int strips, ref double reflectors)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        nuint width = (nuint)TOps.Count;
+        nuint r1 = ReflectorValues * width, r2 = 2 * r1, r3 = 3 * r1;
+        for (int s = 0; s < strips; s++)
+        {
+            nuint at = start + ((nuint)s * stripStride);
+            TVec x0 = TOps.Load(ref h0, at);
+            TVec x1 = TOps.Load(ref h0, at + elementStride);
+            TVec x2 = TOps.Load(ref h0, at + (2 * elementStride));
+            TVec x3 = TOps.Load(ref h0, at + (3 * elementStride));
+            TVec x4 = TOps.Load(ref h0, at + (4 * elementStride));
+            TVec x5 = TOps.Load(ref h0, at + (5 * elementStride));
+            Reflect<TVec, TOps>(ref x0, ref x1, ref x2, ref reflectors, 0);
+            Reflect<TVec, TOps>(ref x1, ref x2, ref x3, ref reflectors, r1);
+            Reflect<TVec, TOps>(ref x2, ref x3, ref x4, ref reflectors, r2);
+            Reflect<TVec, TOps>(ref x3, ref x4, ref x5, ref reflectors, r3);
+            TOps.Store(x0, ref h0, at);
+            TOps.Store(x1, ref h0, at + elementStride);
+            TOps.Store(x2, ref h0, at + (2 * elementStride));
+            TOps.Store(x3, ref h0, at + (3 * elementStride));
+            TOps.Store(x4, ref h0, at + (4 * elementStride));
+            TOps.Store(x5, ref h0, at + (5 * elementStride));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Reflect<TVec, TOps>(ref TVec x1, ref TVec x2, ref TVec x3, ref double reflectors, nuint slot)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        nuint width = (nuint)TOps.Count;
+        Reflect<TVec, TOps>(ref x1, ref x2, ref x3, TOps.Load(ref reflectors, slot), TOps.Load(ref reflectors, slot + width),
+            TOps.Load(ref reflectors, slot + (2 * width)), TOps.Load(ref reflectors, slot + (3 * width)), TOps.Load(ref reflectors, slot + (4 * width)));
+    }
+
+    /// <summary>(x₁, x₂, x₃) −= τ·(x·v)·v with v = (1, v₂, v₃); the arguments are v₂, v₃, −τ, −τv₂, −τv₃.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Reflect<TVec, TOps>(ref TVec x1, ref TVec x2, ref TVec x3, TVec v2, TVec v3, TVec minusT1, TVec minusT2, TVec minusT3)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        TVec sum = TOps.MultiplyAdd(v3, x3, TOps.MultiplyAdd(v2, x2, x1));
+        x1 = TOps.MultiplyAdd(sum, minusT1, x1);
+        x2 = TOps.MultiplyAdd(sum, minusT2, x2);
+        x3 = TOps.MultiplyAdd(sum, minusT3, x3);
     }
 
     /// <summary>One lane of the interleaved storage, indexed as a matrix.</summary>
