@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FactoredGpu.LinearAlgebra;
@@ -51,42 +52,24 @@ internal static class LaneHessenbergReduction
                 TOps.Store(zero, ref a0, at);
             }
 
-            // A := A·H on columns k+1 … n−1 of every row: A(i, :) −= τ·(A(i, :)·v)·vᵀ.
-            for (int i = 0; i < n; i++)
+            // A := A·H on columns k+1 … n−1 of every row: A(i, :) −= τ·(A(i, :)·v)·vᵀ. Rows k+1 … n−1 also add
+            // v(i)·A(i, :) to w = vᵀ·A while they are in registers, ready for H·A.
+            for (int i = 0; i <= k; i++)
             {
-                nuint row = (nuint)i * rowStride;
-                TVec dot = zero;
-                for (int j = k + 1; j < n; j++)
-                {
-                    dot = TOps.MultiplyAdd(TOps.Load(ref a0, row + (nuint)j * lanes), TOps.Load(ref v0, (nuint)j * lanes), dot);
-                }
-
-                TVec minusScaledDot = TOps.Negate(TOps.Multiply(dot, tau));
-                for (int j = k + 1; j < n; j++)
-                {
-                    nuint at = row + (nuint)j * lanes;
-                    TOps.Store(TOps.MultiplyAdd(minusScaledDot, TOps.Load(ref v0, (nuint)j * lanes), TOps.Load(ref a0, at)), ref a0, at);
-                }
+                ReflectRow<TVec, TOps>(ref a0, (nuint)i * rowStride, ref v0, ref w0, k + 1, n, tau, zero, accumulate: false);
             }
 
-            // A := H·A on rows k+1 … n−1, columns k+1 … n−1: w = vᵀ·A accumulated row by row, then A −= τ·v·wᵀ.
-            nuint firstRow = ((nuint)k + 1) * rowStride;
             for (int j = k + 1; j < n; j++)
             {
-                TOps.Store(TOps.Load(ref a0, firstRow + (nuint)j * lanes), ref w0, (nuint)j * lanes);
+                TOps.Store(zero, ref w0, (nuint)j * lanes);
             }
 
-            for (int i = k + 2; i < n; i++)
+            for (int i = k + 1; i < n; i++)
             {
-                nuint row = (nuint)i * rowStride;
-                TVec vi = TOps.Load(ref v0, (nuint)i * lanes);
-                for (int j = k + 1; j < n; j++)
-                {
-                    nuint at = (nuint)j * lanes;
-                    TOps.Store(TOps.MultiplyAdd(vi, TOps.Load(ref a0, row + at), TOps.Load(ref w0, at)), ref w0, at);
-                }
+                ReflectRow<TVec, TOps>(ref a0, (nuint)i * rowStride, ref v0, ref w0, k + 1, n, tau, TOps.Load(ref v0, (nuint)i * lanes), accumulate: true);
             }
 
+            // A := H·A on rows k+1 … n−1, columns k+1 … n−1: A −= τ·v·wᵀ.
             for (int i = k + 1; i < n; i++)
             {
                 nuint row = (nuint)i * rowStride;
@@ -96,6 +79,35 @@ internal static class LaneHessenbergReduction
                     nuint at = (nuint)j * lanes;
                     TOps.Store(TOps.MultiplyAdd(minusTauVi, TOps.Load(ref w0, at), TOps.Load(ref a0, row + at)), ref a0, row + at);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One row of A := A·H, <c>A(i, from:n) −= τ·(A(i, from:n)·v)·vᵀ</c>; with <paramref name="accumulate"/> also
+    /// <c>w += vᵢ·A(i, from:n)</c> from the updated row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReflectRow<TVec, TOps>(ref double a0, nuint row, ref double v0, ref double w0, int from, int n, TVec tau, TVec vi, bool accumulate)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        nuint lanes = (nuint)TOps.Count;
+        TVec dot = TOps.Create(0.0);
+        for (int j = from; j < n; j++)
+        {
+            dot = TOps.MultiplyAdd(TOps.Load(ref a0, row + ((nuint)j * lanes)), TOps.Load(ref v0, (nuint)j * lanes), dot);
+        }
+
+        TVec minusScaledDot = TOps.Negate(TOps.Multiply(dot, tau));
+        for (int j = from; j < n; j++)
+        {
+            nuint at = (nuint)j * lanes;
+            TVec updated = TOps.MultiplyAdd(minusScaledDot, TOps.Load(ref v0, at), TOps.Load(ref a0, row + at));
+            TOps.Store(updated, ref a0, row + at);
+            if (accumulate)
+            {
+                TOps.Store(TOps.MultiplyAdd(vi, updated, TOps.Load(ref w0, at)), ref w0, at);
             }
         }
     }
