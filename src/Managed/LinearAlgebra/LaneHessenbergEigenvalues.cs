@@ -68,7 +68,14 @@ internal static class LaneHessenbergEigenvalues
             for (int lane = 0; lane < lanes; lane++)
             {
                 var matrix = new LaneMatrix(h, stride, lanes, lane);
+                int previousBottom = bottom[lane];
                 bool sweep = Deflate(matrix, n, ref top[lane], ref bottom[lane], real.Slice(lane * n, n), imaginary.Slice(lane * n, n));
+                if (bottom[lane] != previousBottom)
+                {
+                    // dlahqr counts iterations (for exceptional shifts and for the limit) since the last deflation.
+                    iterations[lane] = 0;
+                }
+
                 if (sweep && iterations[lane] == iterationLimit)
                 {
                     failed |= 1 << lane;
@@ -79,7 +86,6 @@ internal static class LaneHessenbergEigenvalues
                 if (!sweep)
                 {
                     // Finished (or failed): an empty window, so every step of the sweep is the identity here.
-                    iterations[lane] = 0;
                     window[lane] = -1.0;
                     window[lanes + lane] = -1.0;
                     continue;
