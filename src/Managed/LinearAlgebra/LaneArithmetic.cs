@@ -43,11 +43,17 @@ internal interface ILaneArithmetic<TVec>
 
     static abstract TVec Max(TVec left, TVec right);
 
+    static abstract TVec Min(TVec left, TVec right);
+
     static abstract TVec Equals(TVec left, TVec right);
 
     static abstract TVec LessThan(TVec left, TVec right);
 
+    static abstract TVec LessThanOrEqual(TVec left, TVec right);
+
     static abstract TVec And(TVec left, TVec right);
+
+    static abstract TVec Or(TVec left, TVec right);
 
     /// <summary><c>left &amp; ~right</c>.</summary>
     static abstract TVec AndNot(TVec left, TVec right);
@@ -87,11 +93,17 @@ internal readonly struct Vector512Lanes : ILaneArithmetic<Vector512<double>>
 
     public static Vector512<double> Max(Vector512<double> left, Vector512<double> right) => Vector512.Max(left, right);
 
+    public static Vector512<double> Min(Vector512<double> left, Vector512<double> right) => Vector512.Min(left, right);
+
     public static Vector512<double> Equals(Vector512<double> left, Vector512<double> right) => Vector512.Equals(left, right);
 
     public static Vector512<double> LessThan(Vector512<double> left, Vector512<double> right) => Vector512.LessThan(left, right);
 
+    public static Vector512<double> LessThanOrEqual(Vector512<double> left, Vector512<double> right) => Vector512.LessThanOrEqual(left, right);
+
     public static Vector512<double> And(Vector512<double> left, Vector512<double> right) => left & right;
+
+    public static Vector512<double> Or(Vector512<double> left, Vector512<double> right) => left | right;
 
     public static Vector512<double> AndNot(Vector512<double> left, Vector512<double> right) => Vector512.AndNot(left, right);
 
@@ -131,11 +143,17 @@ internal readonly struct Vector256Lanes : ILaneArithmetic<Vector256<double>>
 
     public static Vector256<double> Max(Vector256<double> left, Vector256<double> right) => Vector256.Max(left, right);
 
+    public static Vector256<double> Min(Vector256<double> left, Vector256<double> right) => Vector256.Min(left, right);
+
     public static Vector256<double> Equals(Vector256<double> left, Vector256<double> right) => Vector256.Equals(left, right);
 
     public static Vector256<double> LessThan(Vector256<double> left, Vector256<double> right) => Vector256.LessThan(left, right);
 
+    public static Vector256<double> LessThanOrEqual(Vector256<double> left, Vector256<double> right) => Vector256.LessThanOrEqual(left, right);
+
     public static Vector256<double> And(Vector256<double> left, Vector256<double> right) => left & right;
+
+    public static Vector256<double> Or(Vector256<double> left, Vector256<double> right) => left | right;
 
     public static Vector256<double> AndNot(Vector256<double> left, Vector256<double> right) => Vector256.AndNot(left, right);
 
@@ -175,11 +193,17 @@ internal readonly struct Vector128Lanes : ILaneArithmetic<Vector128<double>>
 
     public static Vector128<double> Max(Vector128<double> left, Vector128<double> right) => Vector128.Max(left, right);
 
+    public static Vector128<double> Min(Vector128<double> left, Vector128<double> right) => Vector128.Min(left, right);
+
     public static Vector128<double> Equals(Vector128<double> left, Vector128<double> right) => Vector128.Equals(left, right);
 
     public static Vector128<double> LessThan(Vector128<double> left, Vector128<double> right) => Vector128.LessThan(left, right);
 
+    public static Vector128<double> LessThanOrEqual(Vector128<double> left, Vector128<double> right) => Vector128.LessThanOrEqual(left, right);
+
     public static Vector128<double> And(Vector128<double> left, Vector128<double> right) => left & right;
+
+    public static Vector128<double> Or(Vector128<double> left, Vector128<double> right) => left | right;
 
     public static Vector128<double> AndNot(Vector128<double> left, Vector128<double> right) => Vector128.AndNot(left, right);
 
@@ -218,12 +242,19 @@ internal readonly struct ScalarLane : ILaneArithmetic<double>
 
     public static double Max(double left, double right) => Math.Max(left, right);
 
+    public static double Min(double left, double right) => Math.Min(left, right);
+
     public static double Equals(double left, double right) => left == right ? s_true : 0.0;
 
     public static double LessThan(double left, double right) => left < right ? s_true : 0.0;
 
+    public static double LessThanOrEqual(double left, double right) => left <= right ? s_true : 0.0;
+
     public static double And(double left, double right) =>
         BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(left) & BitConverter.DoubleToInt64Bits(right));
+
+    public static double Or(double left, double right) =>
+        BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(left) | BitConverter.DoubleToInt64Bits(right));
 
     public static double AndNot(double left, double right) =>
         BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(left) & ~BitConverter.DoubleToInt64Bits(right));

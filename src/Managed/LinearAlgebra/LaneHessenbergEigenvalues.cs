@@ -64,26 +64,17 @@ internal static class LaneHessenbergEigenvalues
 
         while (true)
         {
+            Deflate<TVec, TOps>(h, n, stride, top, bottom, iterations, real, imaginary, window);
             int first = n, last = -1;
             for (int lane = 0; lane < lanes; lane++)
             {
-                var matrix = new LaneMatrix(h, stride, lanes, lane);
-                int previousBottom = bottom[lane];
-                bool sweep = Deflate(matrix, n, ref top[lane], ref bottom[lane], real.Slice(lane * n, n), imaginary.Slice(lane * n, n));
-                if (bottom[lane] != previousBottom)
-                {
-                    // dlahqr counts iterations (for exceptional shifts and for the limit) since the last deflation.
-                    iterations[lane] = 0;
-                }
-
-                if (sweep && iterations[lane] == iterationLimit)
+                if (bottom[lane] >= 0 && iterations[lane] == iterationLimit)
                 {
                     failed |= 1 << lane;
                     bottom[lane] = -1;
-                    sweep = false;
                 }
 
-                if (!sweep)
+                if (bottom[lane] < 0)
                 {
                     // Finished (or failed): an empty window, so every step of the sweep is the identity here.
                     window[lane] = -1.0;
@@ -94,7 +85,7 @@ internal static class LaneHessenbergEigenvalues
                 iterations[lane]++;
                 window[lane] = top[lane];
                 window[lanes + lane] = bottom[lane];
-                FirstColumnOfShiftPolynomial(matrix, top[lane], bottom[lane], iterations[lane],
+                FirstColumnOfShiftPolynomial(new LaneMatrix(h, stride, lanes, lane), top[lane], bottom[lane], iterations[lane],
                     out window[(2 * lanes) + lane], out window[(3 * lanes) + lane], out window[(4 * lanes) + lane]);
                 first = Math.Min(first, top[lane]);
                 last = Math.Max(last, bottom[lane]);
@@ -110,88 +101,137 @@ internal static class LaneHessenbergEigenvalues
     }
 
     /// <summary>
-    /// Deflates one lane as far as possible (dlahqr's search for a negligible subdiagonal, then the 1×1 and 2×2
-    /// cases). Returns <see langword="true"/> when the window <c>[top, bottom]</c> (at least 3×3) needs a QR sweep,
-    /// <see langword="false"/> when every eigenvalue of the lane has been found.
+    /// Deflates every lane as far as possible: dlahqr's search for the lowest negligible subdiagonal in each window
+    /// (vectorized across lanes), then the 1×1 and 2×2 cases (scalar), until each window is empty or at least 3×3.
+    /// Iteration counts restart at each deflation, as in dlahqr.
     /// </summary>
-    private static bool Deflate(LaneMatrix h, int n, ref int top, ref int bottom, Span<double> real, Span<double> imaginary)
+    private static void Deflate<TVec, TOps>(Span<double> h, int n, int stride, Span<int> top, Span<int> bottom, Span<int> iterations,
+        Span<double> real, Span<double> imaginary, Span<double> scratch)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
     {
-        while (bottom >= 0)
+        int lanes = TOps.Count;
+        Span<double> topValues = scratch[..lanes];
+        Span<double> bottomValues = scratch.Slice(lanes, lanes);
+        Span<double> split = scratch.Slice(2 * lanes, lanes);
+        bool deflated = true;
+        while (deflated)
         {
-            int i = bottom;
-            int l = i;
-            while (l > top && !IsNegligibleSubdiagonal(h, n, l))
+            int scanTop = n, scanBottom = -1;
+            for (int lane = 0; lane < lanes; lane++)
             {
-                l--;
+                topValues[lane] = bottom[lane] < 0 ? -1.0 : top[lane];
+                bottomValues[lane] = bottom[lane];
+                if (bottom[lane] >= 0)
+                {
+                    scanTop = Math.Min(scanTop, top[lane]);
+                    scanBottom = Math.Max(scanBottom, bottom[lane]);
+                }
             }
 
-            top = l;
-            if (l > 0)
+            FindSplits<TVec, TOps>(h, n, stride, scanTop, scanBottom, topValues, bottomValues, split);
+            deflated = false;
+            for (int lane = 0; lane < lanes; lane++)
             {
-                h[l, l - 1] = 0.0;
-            }
+                int i = bottom[lane];
+                if (i < 0)
+                {
+                    continue;
+                }
 
-            if (l < i - 1)
-            {
-                return true;
-            }
+                var matrix = new LaneMatrix(h, stride, lanes, lane);
+                int l = (int)split[lane];
+                top[lane] = l;
+                if (l > 0)
+                {
+                    matrix[l, l - 1] = 0.0;
+                }
 
-            if (l == i)
-            {
-                real[i] = h[i, i];
-                imaginary[i] = 0.0;
-            }
-            else
-            {
-                TwoByTwoEigenvalues.Compute(h[i - 1, i - 1], h[i - 1, i], h[i, i - 1], h[i, i],
-                    out real[i - 1], out imaginary[i - 1], out real[i], out imaginary[i]);
-            }
+                if (l < i - 1)
+                {
+                    continue;
+                }
 
-            bottom = l - 1;
-            top = 0;
+                if (l == i)
+                {
+                    real[(lane * n) + i] = matrix[i, i];
+                    imaginary[(lane * n) + i] = 0.0;
+                }
+                else
+                {
+                    TwoByTwoEigenvalues.Compute(matrix[i - 1, i - 1], matrix[i - 1, i], matrix[i, i - 1], matrix[i, i],
+                        out real[(lane * n) + i - 1], out imaginary[(lane * n) + i - 1], out real[(lane * n) + i], out imaginary[(lane * n) + i]);
+                }
+
+                bottom[lane] = l - 1;
+                top[lane] = 0;
+                iterations[lane] = 0;
+                deflated = true;
+            }
         }
-
-        return false;
     }
 
     /// <summary>
-    /// dlahqr's test for H(k, k−1) ≈ 0: negligible against its diagonal neighbours, then the conservative
-    /// criterion of Ahues &amp; Tisseur (LAWN 122), which preserves the relative accuracy of small eigenvalues.
+    /// For each lane, the largest k in <c>(top, bottom]</c> whose subdiagonal H(k, k−1) is negligible, else top
+    /// (lanes with an empty window get top). The test is dlahqr's: negligible against the diagonal neighbours, then
+    /// the conservative criterion of Ahues &amp; Tisseur (LAWN 122), which keeps small eigenvalues relatively accurate.
     /// </summary>
-    private static bool IsNegligibleSubdiagonal(LaneMatrix h, int n, int k)
+    private static void FindSplits<TVec, TOps>(Span<double> h, int n, int stride, int scanTop, int scanBottom,
+        ReadOnlySpan<double> topValues, ReadOnlySpan<double> bottomValues, Span<double> split)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
     {
-        double safeSmall = MachineParameters.SafeMinimum * (n / MachineParameters.Precision);
-        double subdiagonal = Math.Abs(h[k, k - 1]);
-        if (subdiagonal <= safeSmall)
+        nuint width = (nuint)TOps.Count;
+        nuint rowStride = (nuint)stride * width;
+        ref double h0 = ref MemoryMarshal.GetReference(h);
+        TVec zero = TOps.Create(0.0);
+        TVec precision = TOps.Create(MachineParameters.Precision);
+        TVec safeSmall = TOps.Create(MachineParameters.SafeMinimum * (n / MachineParameters.Precision));
+        TVec top = TOps.Load(ref MemoryMarshal.GetReference(topValues), 0);
+        TVec bottom = TOps.Load(ref MemoryMarshal.GetReference(bottomValues), 0);
+        TVec found = top;
+        TVec searching = TOps.Equals(zero, zero);
+        for (int k = scanBottom; k > scanTop; k--)
         {
-            return true;
-        }
-
-        double neighbours = Math.Abs(h[k - 1, k - 1]) + Math.Abs(h[k, k]);
-        if (neighbours == 0.0)
-        {
+            nuint row = (nuint)k * rowStride, above = row - rowStride;
+            nuint column = (nuint)k * width, left = column - width;
+            TVec subdiagonal = TOps.Abs(TOps.Load(ref h0, row + left));
+            TVec diagonal = TOps.Load(ref h0, row + column);
+            TVec previousDiagonal = TOps.Load(ref h0, above + left);
+            TVec neighbours = TOps.Add(TOps.Abs(previousDiagonal), TOps.Abs(diagonal));
+            TVec outer = zero;
             if (k >= 2)
             {
-                neighbours += Math.Abs(h[k - 1, k - 2]);
+                outer = TOps.Abs(TOps.Load(ref h0, above + left - width));
             }
 
             if (k + 1 < n)
             {
-                neighbours += Math.Abs(h[k + 1, k]);
+                outer = TOps.Add(outer, TOps.Abs(TOps.Load(ref h0, row + rowStride + column)));
             }
+
+            neighbours = TOps.Select(TOps.Equals(neighbours, zero), TOps.Add(neighbours, outer), neighbours);
+
+            TVec superdiagonal = TOps.Abs(TOps.Load(ref h0, above + column));
+            TVec ab = TOps.Max(subdiagonal, superdiagonal), ba = TOps.Min(subdiagonal, superdiagonal);
+            TVec difference = TOps.Abs(TOps.Subtract(previousDiagonal, diagonal));
+            TVec aa = TOps.Max(TOps.Abs(diagonal), difference), bb = TOps.Min(TOps.Abs(diagonal), difference);
+            TVec s = TOps.Add(aa, ab);
+            TVec conservative = TOps.LessThanOrEqual(
+                TOps.Multiply(ba, TOps.Divide(ab, s)),
+                TOps.Max(safeSmall, TOps.Multiply(precision, TOps.Multiply(bb, TOps.Divide(aa, s)))));
+            TVec negligible = TOps.Or(
+                TOps.LessThanOrEqual(subdiagonal, safeSmall),
+                TOps.And(TOps.LessThanOrEqual(subdiagonal, TOps.Multiply(precision, neighbours)), conservative));
+
+            TVec step = TOps.Create(k);
+            TVec inWindow = TOps.AndNot(TOps.LessThanOrEqual(step, bottom), TOps.LessThanOrEqual(step, top));
+            TVec hit = TOps.And(TOps.And(negligible, inWindow), searching);
+            found = TOps.Select(hit, step, found);
+            searching = TOps.AndNot(searching, hit);
         }
 
-        if (subdiagonal > MachineParameters.Precision * neighbours)
-        {
-            return false;
-        }
-
-        double superdiagonal = Math.Abs(h[k - 1, k]);
-        double ab = Math.Max(subdiagonal, superdiagonal), ba = Math.Min(subdiagonal, superdiagonal);
-        double difference = Math.Abs(h[k - 1, k - 1] - h[k, k]);
-        double aa = Math.Max(Math.Abs(h[k, k]), difference), bb = Math.Min(Math.Abs(h[k, k]), difference);
-        double s = aa + ab;
-        return ba * (ab / s) <= Math.Max(safeSmall, MachineParameters.Precision * (bb * (aa / s)));
+        TOps.Store(found, ref MemoryMarshal.GetReference(split), 0);
     }
 
     /// <summary>
