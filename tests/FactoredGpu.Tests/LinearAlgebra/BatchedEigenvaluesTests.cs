@@ -1,0 +1,386 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using FactoredGpu.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra;
+using Xunit;
+
+namespace FactoredGpu.Tests.LinearAlgebra;
+
+public class BatchedEigenvaluesTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(17)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(100)]
+    public void RandomMatricesMatchMathNet(int n)
+    {
+        const int Count = 3;
+        double[] matrices = RandomMatrices(n, Count, seed: 1000 + n);
+        var (real, imag) = Compute(matrices, n, Count);
+        for (int m = 0; m < Count; m++)
+        {
+            AssertMatchesReference(matrices.AsSpan(m * n * n, n * n), n, real.AsSpan(m * n, n), imag.AsSpan(m * n, n));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(9)]
+    [InlineData(17)]
+    public void BatchesThatAreNotMultiplesOfTheLaneCount(int count)
+    {
+        const int N = 6;
+        double[] matrices = RandomMatrices(N, count, seed: count);
+        var (real, imag) = Compute(matrices, N, count);
+        for (int m = 0; m < count; m++)
+        {
+            AssertMatchesReference(matrices.AsSpan(m * N * N, N * N), N, real.AsSpan(m * N, N), imag.AsSpan(m * N, N));
+        }
+    }
+
+    [Fact]
+    public void EveryLaneWidthMatchesMathNet()
+    {
+        const int N = 12, Count = 5;
+        double[] matrices = RandomMatrices(N, Count, seed: 7);
+        AssertAll(Run<Vector512<double>, Vector512Lanes>);
+        AssertAll(Run<Vector256<double>, Vector256Lanes>);
+        AssertAll(Run<Vector128<double>, Vector128Lanes>);
+        AssertAll(Run<double, ScalarLane>);
+
+        void AssertAll(Action<double[], double[]> compute)
+        {
+            double[] real = new double[N * Count], imag = new double[N * Count];
+            compute(real, imag);
+            for (int m = 0; m < Count; m++)
+            {
+                AssertMatchesReference(matrices.AsSpan(m * N * N, N * N), N, real.AsSpan(m * N, N), imag.AsSpan(m * N, N));
+            }
+        }
+
+        void Run<TVec, TOps>(double[] real, double[] imag)
+            where TVec : struct
+            where TOps : ILaneArithmetic<TVec> =>
+            BatchedEigenvalues.Compute<TVec, TOps>(matrices, N, Count, real, imag, LaneHessenbergEigenvalues.DefaultIterationLimit(N));
+    }
+
+    [Fact]
+    public void RotationHasConjugateImaginaryPair()
+    {
+        var (real, imag) = Compute([0, -2, 2, 0], 2, 1);
+        // dlanv2 standardizes this block without rounding: exact.
+        Assert.Equal([0.0, 0.0], real.Select(Math.Abs));
+        Assert.Equal([2.0, -2.0], imag);
+    }
+
+    [Fact]
+    public void TriangularMatrixHasItsDiagonal()
+    {
+        double[] a =
+        [
+            3, 1, 4, 1, 5,
+            0, -2, 6, 5, 3,
+            0, 0, 7, 9, 2,
+            0, 0, 0, 0.5, 6,
+            0, 0, 0, 0, -9,
+        ];
+        var (real, imag) = Compute(a, 5, 1);
+        // Zero subdiagonals deflate at once: the diagonal comes back exactly, sorted.
+        Assert.Equal([7, 3, 0.5, -2, -9], real);
+        Assert.All(imag, value => Assert.Equal(0.0, value));
+    }
+
+    [Fact]
+    public void CompanionMatrixHasThePolynomialRoots()
+    {
+        // p(x) = (x − 3)(x − 2)(x − 1)(x + 4)(x² + 1), monic; the companion matrix's first row is −(c₅ … c₀).
+        Complex[] roots = [3, 2, 1, -4, Complex.ImaginaryOne, -Complex.ImaginaryOne];
+        Complex[] coefficients = [1];
+        foreach (Complex root in roots)
+        {
+            var next = new Complex[coefficients.Length + 1];
+            for (int i = 0; i < coefficients.Length; i++)
+            {
+                next[i] += coefficients[i];
+                next[i + 1] -= root * coefficients[i];
+            }
+
+            coefficients = next;
+        }
+
+        const int N = 6;
+        double[] companion = new double[N * N];
+        for (int j = 0; j < N; j++)
+        {
+            companion[j] = -coefficients[j + 1].Real;
+        }
+
+        for (int i = 1; i < N; i++)
+        {
+            companion[(i * N) + i - 1] = 1.0;
+        }
+
+        var (real, imag) = Compute(companion, N, 1);
+        // Simple, well-separated roots of modest size: 1e-9·max(1, max|λ|), max|λ| = 4.
+        AssertMatches(roots, real, imag, 1e-9 * 4);
+    }
+
+    [Fact]
+    public void DefectiveJordanBlockHasItsEigenvalueToTheExpectedAccuracy()
+    {
+        // A = S·J·S⁻¹ with J a 4×4 Jordan block for λ = 2. Rounding A perturbs it by ~ε, which moves a defective
+        // eigenvalue of multiplicity 4 by ~ε^(1/4) ≈ 1e-4 (times conditioning constants): hence 1e-2, not 1e-9.
+        const int N = 4;
+        var jordan = Matrix<double>.Build.DenseIdentity(N) * 2.0;
+        for (int i = 0; i + 1 < N; i++)
+        {
+            jordan[i, i + 1] = 1.0;
+        }
+
+        var s = Matrix<double>.Build.DenseOfRowMajor(N, N, RandomMatrices(N, 1, seed: 42)) + (Matrix<double>.Build.DenseIdentity(N) * 3.0);
+        var a = s * jordan * s.Inverse();
+        var (real, imag) = Compute(a.ToRowMajorArray(), N, 1);
+        AssertMatches(Enumerable.Repeat(new Complex(2, 0), N).ToArray(), real, imag, 1e-2);
+
+        // Their mean is the trace over n, which is well conditioned.
+        Assert.Equal(2.0, real.Average(), 1e-12);
+        Assert.Equal(0.0, imag.Sum(), 1e-12);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void ZeroAndIdentity(int n)
+    {
+        double[] matrices = new double[2 * n * n];
+        for (int i = 0; i < n; i++)
+        {
+            matrices[(n * n) + (i * n) + i] = 1.0;
+        }
+
+        var (real, imag) = Compute(matrices, n, 2);
+        Assert.All(real.Take(n), value => Assert.Equal(0.0, value));
+        Assert.All(real.Skip(n), value => Assert.Equal(1.0, value));
+        Assert.All(imag, value => Assert.Equal(0.0, value));
+    }
+
+    [Fact]
+    public void OneByOneIsItsEntry()
+    {
+        var (real, imag) = Compute([-3.5, 1e300, 0.0], 1, 3);
+        Assert.Equal([-3.5, 1e300, 0.0], real);
+        Assert.Equal([0.0, 0.0, 0.0], imag);
+    }
+
+    [Fact]
+    public void SymmetricMatrixHasRealEigenvalues()
+    {
+        const int N = 20;
+        double[] b = RandomMatrices(N, 1, seed: 5);
+        double[] a = new double[N * N];
+        for (int i = 0; i < N; i++)
+        {
+            for (int j = 0; j < N; j++)
+            {
+                a[(i * N) + j] = b[(i * N) + j] + b[(j * N) + i];
+            }
+        }
+
+        var (real, imag) = Compute(a, N, 1);
+        AssertMatchesReference(a, N, real, imag);
+        double scale = Math.Max(1.0, real.Max(Math.Abs));
+        // Symmetric eigenvalues are perfectly conditioned; a spurious complex pair would have to be within 1e-9·scale.
+        Assert.All(imag, value => Assert.True(Math.Abs(value) <= 1e-9 * scale, $"imaginary part {value}"));
+    }
+
+    [Fact]
+    public void SumIsTraceAndProductIsDeterminant()
+    {
+        const int N = 10, Count = 4;
+        double[] matrices = RandomMatrices(N, Count, seed: 99);
+        var (real, imag) = Compute(matrices, N, Count);
+        for (int m = 0; m < Count; m++)
+        {
+            var a = Matrix<double>.Build.DenseOfRowMajor(N, N, matrices.AsSpan(m * N * N, N * N).ToArray());
+            Complex sum = 0, product = 1;
+            for (int i = 0; i < N; i++)
+            {
+                var lambda = new Complex(real[(m * N) + i], imag[(m * N) + i]);
+                sum += lambda;
+                product *= lambda;
+            }
+
+            double norm = a.FrobeniusNorm();
+            // Both are sums/products of n backward-stable values: 1e-12·‖A‖ for the trace, 1e-10 relative for det.
+            Assert.True(Complex.Abs(sum - a.Trace()) <= 1e-12 * N * norm, $"matrix {m}: sum {sum} vs trace {a.Trace()}");
+            double det = a.Determinant();
+            Assert.True(Complex.Abs(product - det) <= 1e-10 * Math.Abs(det), $"matrix {m}: product {product} vs det {det}");
+        }
+    }
+
+    [Fact]
+    public void FloatOverloadMatchesDoubleWithinFloatPrecision()
+    {
+        const int N = 16, Count = 9;
+        double[] matrices = RandomMatrices(N, Count, seed: 3);
+        float[] narrow = matrices.Select(x => (float)x).ToArray();
+        float[] real = new float[N * Count], imag = new float[N * Count];
+        BatchedEigenvalues.Compute(narrow, N, Count, real, imag);
+
+        var (expectedReal, expectedImag) = Compute(narrow.Select(x => (double)x).ToArray(), N, Count);
+        for (int m = 0; m < Count; m++)
+        {
+            double scale = Math.Max(1.0, Enumerable.Range(m * N, N).Max(i => Complex.Abs(new Complex(expectedReal[i], expectedImag[i]))));
+            for (int i = m * N; i < (m + 1) * N; i++)
+            {
+                // One rounding to float of the double result: well within 1e-5 relative to the spectrum's size.
+                Assert.True(Math.Abs(real[i] - expectedReal[i]) <= 1e-5 * scale, $"real[{i}] {real[i]} vs {expectedReal[i]}");
+                Assert.True(Math.Abs(imag[i] - expectedImag[i]) <= 1e-5 * scale, $"imag[{i}] {imag[i]} vs {expectedImag[i]}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void NonFiniteMatrixGetsNaNEigenvaluesAndSparesTheOthers(double poison)
+    {
+        const int N = 7, Count = 3;
+        double[] matrices = RandomMatrices(N, Count, seed: 11);
+        var (cleanReal, cleanImag) = Compute(matrices, N, Count);
+        matrices[(N * N) + 10] = poison;
+        var (real, imag) = Compute(matrices, N, Count);
+
+        Assert.All(real.AsSpan(N, N).ToArray(), value => Assert.True(double.IsNaN(value)));
+        Assert.All(imag.AsSpan(N, N).ToArray(), value => Assert.True(double.IsNaN(value)));
+        foreach (int m in new[] { 0, 2 })
+        {
+            AssertMatchesReference(matrices.AsSpan(m * N * N, N * N), N, real.AsSpan(m * N, N), imag.AsSpan(m * N, N));
+            Assert.Equal(cleanReal.AsSpan(m * N, N).ToArray(), real.AsSpan(m * N, N).ToArray());
+            Assert.Equal(cleanImag.AsSpan(m * N, N).ToArray(), imag.AsSpan(m * N, N).ToArray());
+        }
+    }
+
+    [Fact]
+    public void RepeatedCallsAreBitIdentical()
+    {
+        const int N = 33, Count = 21;
+        double[] matrices = RandomMatrices(N, Count, seed: 2024);
+        var (real1, imag1) = Compute(matrices, N, Count);
+        var (real2, imag2) = Compute(matrices, N, Count);
+        Assert.Equal(real1.Select(BitConverter.DoubleToInt64Bits), real2.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(imag1.Select(BitConverter.DoubleToInt64Bits), imag2.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void EmptyShapesAreNoOps()
+    {
+        BatchedEigenvalues.Compute(ReadOnlySpan<double>.Empty, 0, 5, Span<double>.Empty, Span<double>.Empty);
+        BatchedEigenvalues.Compute(ReadOnlySpan<double>.Empty, 4, 0, Span<double>.Empty, Span<double>.Empty);
+        BatchedEigenvalues.Compute(ReadOnlySpan<float>.Empty, 0, 0, Span<float>.Empty, Span<float>.Empty);
+    }
+
+    [Fact]
+    public void ArgumentErrorsNameTheLengths()
+    {
+        var matrices = new double[2 * 3 * 3];
+        var values = new double[2 * 3];
+        var ex = Assert.Throws<ArgumentException>(() => BatchedEigenvalues.Compute(matrices.AsSpan(1), 3, 2, values, values));
+        Assert.Contains("18", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("17", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<ArgumentException>(() => BatchedEigenvalues.Compute(matrices, 3, 2, values.AsSpan(1), values));
+        Assert.Equal("real", ex.ParamName);
+        ex = Assert.Throws<ArgumentException>(() => BatchedEigenvalues.Compute(matrices, 3, 2, values, new double[7]));
+        Assert.Equal("imag", ex.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchedEigenvalues.Compute(matrices, -3, 2, values, values));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchedEigenvalues.Compute(new float[0], 3, -1, new float[0], new float[0]));
+    }
+
+    [Fact]
+    public void NonConvergenceNamesTheMatrix()
+    {
+        // Matrix 0 is diagonal and needs no iteration; matrix 1 needs several, more than the limit of one allows.
+        const int N = 8;
+        double[] matrices = RandomMatrices(N, 2, seed: 8);
+        Array.Clear(matrices, 0, N * N);
+        for (int i = 0; i < N; i++)
+        {
+            matrices[(i * N) + i] = i;
+        }
+
+        double[] real = new double[2 * N], imag = new double[2 * N];
+        var ex = Assert.Throws<ArithmeticException>(() =>
+            BatchedEigenvalues.Compute<Vector512<double>, Vector512Lanes>(matrices, N, 2, real, imag, iterationLimit: 1));
+        Assert.Contains("matrix 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static (double[] Real, double[] Imag) Compute(double[] matrices, int n, int count)
+    {
+        double[] real = new double[n * count], imag = new double[n * count];
+        BatchedEigenvalues.Compute(matrices, n, count, real, imag);
+        return (real, imag);
+    }
+
+    private static double[] RandomMatrices(int n, int count, int seed)
+    {
+        var random = new Random(seed);
+        double[] values = new double[n * n * count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            // Box–Muller: standard normal entries, the generic dense non-symmetric case.
+            values[i] = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2.0 * Math.PI * random.NextDouble());
+        }
+
+        return values;
+    }
+
+    private static void AssertMatchesReference(ReadOnlySpan<double> matrix, int n, ReadOnlySpan<double> real, ReadOnlySpan<double> imag)
+    {
+        Complex[] expected = Matrix<double>.Build.DenseOfRowMajor(n, n, matrix.ToArray()).Evd().EigenValues.ToArray();
+        double scale = Math.Max(1.0, expected.Max(Complex.Abs));
+        // Both solvers are backward stable and these spectra are well conditioned: 1e-9·max(1, max|λ|).
+        AssertMatches(expected, real, imag, 1e-9 * scale);
+        AssertOrdered(real, imag);
+    }
+
+    /// <summary>Multiset comparison: each expected value takes the nearest unused computed one.</summary>
+    private static void AssertMatches(Complex[] expected, ReadOnlySpan<double> real, ReadOnlySpan<double> imag, double tolerance)
+    {
+        Assert.Equal(expected.Length, real.Length);
+        bool[] used = new bool[real.Length];
+        foreach (Complex value in expected)
+        {
+            int best = -1;
+            double bestDistance = double.PositiveInfinity;
+            for (int i = 0; i < real.Length; i++)
+            {
+                double distance = Complex.Abs(new Complex(real[i], imag[i]) - value);
+                if (!used[i] && distance < bestDistance)
+                {
+                    best = i;
+                    bestDistance = distance;
+                }
+            }
+
+            Assert.True(bestDistance <= tolerance, $"eigenvalue {value}: nearest computed is {bestDistance:E2} away (tolerance {tolerance:E2})");
+            used[best] = true;
+        }
+    }
+
+    private static void AssertOrdered(ReadOnlySpan<double> real, ReadOnlySpan<double> imag)
+    {
+        for (int i = 1; i < real.Length; i++)
+        {
+            Assert.True(real[i - 1] > real[i] || (real[i - 1] == real[i] && imag[i - 1] >= imag[i]), $"not ordered at {i}");
+        }
+    }
+}
