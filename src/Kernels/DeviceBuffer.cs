@@ -27,18 +27,19 @@ public abstract class DeviceBuffer<T> : IDisposable
     /// <summary>The number of elements.</summary>
     public long Length { get; }
 
+    private int _disposed;
+
     /// <summary>Whether <see cref="Dispose()"/> has released the memory.</summary>
-    public bool IsDisposed { get; private set; }
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Releases the memory. Safe to call more than once.</summary>
     public void Dispose()
     {
-        if (IsDisposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        IsDisposed = true;
         Release();
         GC.SuppressFinalize(this);
     }

@@ -42,6 +42,7 @@ internal static class KernelChecks
 
         SameCount("Gemm", a, b);
         SameCount("Gemm", a, c);
+        DistinctOutputs("Gemm", c);
     }
 
     public static void Gram<T>(IKernels owner, in MatrixBatch<T> x, in MatrixBatch<T> gram)
@@ -55,6 +56,7 @@ internal static class KernelChecks
         }
 
         SameCount("Gram", x, gram);
+        DistinctOutputs("Gram", gram);
     }
 
     public static void Product<T>(string operation, IKernels owner, in MatrixBatch<T> a, in MatrixBatch<T> b, DeviceBuffer<T> result, long resultLength)
@@ -95,6 +97,17 @@ internal static class KernelChecks
         }
 
         SameCount("Scale", source, destination);
+        DistinctOutputs("Scale", destination);
+    }
+
+    /// <summary>An output written through repeated offsets would be raced on by several batch elements.</summary>
+    private static void DistinctOutputs<T>(string operation, in MatrixBatch<T> output)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (output.Count > 1 && output.Rows > 0 && output.Cols > 0 && new HashSet<long>(output.Offsets).Count != output.Count)
+        {
+            throw new ArgumentException($"{operation}: the output {output} repeats a matrix (a broadcast view cannot be written).");
+        }
     }
 
     public static void Range<T>(DeviceBuffer<T> buffer, long offset, long count)

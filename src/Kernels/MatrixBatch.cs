@@ -32,12 +32,22 @@ public readonly struct MatrixBatch<T>
         ArgumentOutOfRangeException.ThrowIfNegative(cols);
         ArgumentOutOfRangeException.ThrowIfNegative(rowStride);
         ArgumentOutOfRangeException.ThrowIfNegative(colStride);
+        long[] copy = (long[])offsets.Clone();
         if (rows > 0 && cols > 0)
         {
-            long extent = (rows - 1) * rowStride + (cols - 1) * colStride;
-            foreach (long offset in offsets)
+            long extent;
+            try
             {
-                if (offset < 0 || offset + extent >= buffer.Length)
+                extent = checked(((rows - 1) * rowStride) + ((cols - 1) * colStride));
+            }
+            catch (OverflowException)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rowStride), $"A {rows}x{cols} matrix with strides ({rowStride}, {colStride}) spans more than 2^63 elements.");
+            }
+
+            foreach (long offset in copy)
+            {
+                if (offset < 0 || offset > buffer.Length - 1 - extent)
                 {
                     throw new ArgumentOutOfRangeException(
                         nameof(offsets),
@@ -47,7 +57,7 @@ public readonly struct MatrixBatch<T>
         }
 
         Buffer = buffer;
-        Offsets = offsets;
+        Offsets = copy;
         Rows = rows;
         Cols = cols;
         RowStride = rowStride;
@@ -74,8 +84,11 @@ public readonly struct MatrixBatch<T>
     /// <summary>The memory holding the batch.</summary>
     public DeviceBuffer<T> Buffer { get; }
 
-    /// <summary>The element offset of entry (0, 0) of each matrix.</summary>
-    public long[] Offsets { get; }
+    /// <summary>The element offset of entry (0, 0) of each matrix (a private copy, validated once).</summary>
+    public ReadOnlySpan<long> BatchOffsets => Offsets;
+
+    /// <summary>The validated offsets, for the kernels of this assembly; never exposed for writing.</summary>
+    internal long[] Offsets { get; }
 
     /// <summary>The batch size.</summary>
     public int Count => Offsets.Length;

@@ -14,7 +14,7 @@ public sealed class HostBuffer<T> : DeviceBuffer<T>
     }
 
     /// <summary>The backing array. Host kernels read and write it directly.</summary>
-    public T[] Array { get; }
+    internal T[] Array { get; }
 
     /// <inheritdoc/>
     protected override void Release()

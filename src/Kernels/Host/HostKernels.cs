@@ -11,6 +11,11 @@ public sealed class HostKernels : IKernels
     /// <summary>The process-wide host backend. It holds no native resources, so sharing it is free.</summary>
     public static HostKernels Shared { get; } = new();
 
+    /// <summary>Use <see cref="Shared"/>; a second instance exists only to test foreign-buffer checks.</summary>
+    internal HostKernels()
+    {
+    }
+
     /// <inheritdoc/>
     public AcceleratorKind Kind => AcceleratorKind.Cpu;
 

@@ -33,6 +33,11 @@ public sealed partial class FactoredMatrix<TScalar>
                 return new FactoredMatrix<TScalar>(a, b);
             }
 
+            if (index.Any(i => i.Kind == TensorIndexKind.NewAxis))
+            {
+                throw new ArgumentException($"({string.Join(", ", index)}): a new axis is only supported when indexing leading dimensions alone; use Unsqueeze.", nameof(index));
+            }
+
             var keep = (TensorIndex[])index.Clone();
             keep[^1] = AsKeptSlice(keep[^1], used == lead + 1 ? LDim : RDim);
             if (used == lead + 1)

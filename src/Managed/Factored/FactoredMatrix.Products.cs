@@ -17,7 +17,9 @@ public sealed partial class FactoredMatrix<TScalar>
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
         using var step = left * right.A;
-        return step * right.B;
+
+        // A product with a matrix is always factored; the wrapper owns nothing else.
+        return (FactoredMatrix<TScalar>)(step * right.B);
     }
 
     /// <summary>

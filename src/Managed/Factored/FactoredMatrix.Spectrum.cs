@@ -16,6 +16,7 @@ public sealed partial class FactoredMatrix<TScalar>
     /// float64 on the host for every element type. A head whose factors hold NaN or ±Inf gets NaN eigenvalues.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The product is not square (<c>l ≠ r</c>).</exception>
+    /// <exception cref="ArithmeticException">The QR iteration did not converge (LAPACK's iteration limit; not seen in practice).</exception>
     public ComplexTensor<TScalar> Eigenvalues()
     {
         using var ba = BA();
@@ -31,7 +32,9 @@ public sealed partial class FactoredMatrix<TScalar>
     /// <returns>The norms.</returns>
     /// <remarks>
     /// <c>‖A·B‖²_F = Σ (AᵀA) ∘ (B·Bᵀ)</c>: two <c>m×m</c> Gram matrices instead of TransformerLens's three SVDs, summed in
-    /// float64. A factor shared across leading indices has its Gram matrix computed once.
+    /// float64. A factor shared across leading indices has its Gram matrix computed once. The value equals
+    /// TransformerLens's <c>sqrt(ΣS²)</c> to rounding; its absolute error is about <c>ε·‖A‖_F·‖B‖_F</c>, so a product much
+    /// smaller than its factors (heavy cancellation) has a larger relative error.
     /// </remarks>
     public StridedTensor<TScalar> Norm()
     {
@@ -43,7 +46,8 @@ public sealed partial class FactoredMatrix<TScalar>
         backend.Download(squares, 0, values);
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = TScalar.Sqrt(values[i]);
+            // Σ (AᵀA)∘(BBᵀ) can round to a tiny negative number when A·B ≈ 0.
+            values[i] = TScalar.Sqrt(TScalar.Max(values[i], TScalar.Zero));
         }
 
         return StridedTensor<TScalar>.FromArray(backend, values, LeadingShape.ToArray());
@@ -59,9 +63,12 @@ public sealed partial class FactoredMatrix<TScalar>
     /// Gram matrices <c>(AᵀA)·(B·Bᵀ)</c> (cyclic permutation). The Grams come from the backend's symmetric Gram kernel (a
     /// factor shared across leading indices is done once) and the eigenvalues from <see cref="BatchedEigenvalues"/> in
     /// float64. Forming Grams squares the condition number: a value <c>σᵢ</c> carries an absolute error of about
-    /// <c>ε·σ_max²/σᵢ</c>, so values below <c>√ε·σ_max</c> are not resolved (rank-deficient products give values of that
-    /// size instead of 0). <see cref="S"/> is exact to rounding, at the cost of QR factorizations of the factors.
+    /// <c>ε·σ_max²/σᵢ</c>, with <c>ε</c> the machine epsilon of <typeparamref name="TScalar"/> (the Grams are computed in
+    /// it), so values below <c>√ε·σ_max</c> (about 2.4e-4·σ_max for float, 1.5e-8·σ_max for double) are not resolved:
+    /// rank-deficient products give values of that size instead of 0. <see cref="S"/> is exact to rounding, at the cost
+    /// of QR factorizations of the factors.
     /// </remarks>
+    /// <exception cref="ArithmeticException">The QR iteration did not converge (LAPACK's iteration limit; not seen in practice).</exception>
     public StridedTensor<TScalar> SingularValues()
     {
         int count = checked((int)Shapes.Product(LeadingShape)), m = MDim, k = Math.Min(m, Math.Min(LDim, RDim));

@@ -15,29 +15,31 @@ public sealed partial class FactoredMatrix<TScalar>
     /// <remarks>
     /// Computed in float64 on the host from thin QR factorizations <c>A = Qa·Ra</c> and <c>Bᵀ = Qb·Rb</c> and the SVD of
     /// the small core <c>Ra·Rbᵀ</c> (at most <c>m×m</c>); the <c>l×r</c> product is never formed. Singular vectors follow
-    /// <see cref="BatchedSvd"/>'s sign convention; TransformerLens's signs may differ column by column.
-    /// Cached: later calls, <see cref="U"/>, <see cref="S"/> and <see cref="V"/> are free.
+    /// a fixed sign rule: the largest-magnitude entry of each column of U is positive (the pair U[:, j], V[:, j] is
+    /// flipped together; TransformerLens's signs may differ column by column). Cached: later calls, <see cref="U"/>,
+    /// <see cref="S"/> and <see cref="V"/> are free; a failed computation is not cached.
     /// </remarks>
+    /// <exception cref="ArithmeticException">The SVD iteration did not converge (LAPACK's limit; not seen in practice).</exception>
     public (StridedTensor<TScalar> U, StridedTensor<TScalar> S, StridedTensor<TScalar> V) Svd()
     {
-        var svd = _svd.Value;
+        var svd = Decomposition;
         return (Share(svd.U), Share(svd.S), Share(svd.V));
     }
 
-    /// <summary>The left singular vectors <c>[..., l, k]</c> (see <see cref="Svd"/>).</summary>
-    public StridedTensor<TScalar> U => Share(_svd.Value.U);
+    /// <summary>The left singular vectors <c>[..., l, k]</c> (see <see cref="Svd"/>); a new view owned by the caller.</summary>
+    public StridedTensor<TScalar> U => Share(Decomposition.U);
 
-    /// <summary>The singular values <c>[..., k]</c>, descending (see <see cref="Svd"/>).</summary>
-    public StridedTensor<TScalar> S => Share(_svd.Value.S);
+    /// <summary>The singular values <c>[..., k]</c>, descending (see <see cref="Svd"/>); a new view owned by the caller.</summary>
+    public StridedTensor<TScalar> S => Share(Decomposition.S);
 
-    /// <summary>The right singular vectors <c>[..., r, k]</c> (see <see cref="Svd"/>).</summary>
-    public StridedTensor<TScalar> V => Share(_svd.Value.V);
+    /// <summary>The right singular vectors <c>[..., r, k]</c> (see <see cref="Svd"/>); a new view owned by the caller.</summary>
+    public StridedTensor<TScalar> V => Share(Decomposition.V);
 
     /// <summary>The same matrix with both factors carrying the singular values evenly: <c>(U·√S, √S·Vᵀ)</c>, hidden dim <c>k</c>.</summary>
     /// <returns>The rebalanced factored matrix.</returns>
     public FactoredMatrix<TScalar> MakeEven()
     {
-        var svd = _svd.Value;
+        var svd = Decomposition;
         using var left = svd.ScaledU(Math.Sqrt);
         using var right = svd.ScaledVt(Math.Sqrt);
         return new FactoredMatrix<TScalar>(left, right);
@@ -45,11 +47,22 @@ public sealed partial class FactoredMatrix<TScalar>
 
     /// <summary>Collapses onto the right: <c>diag(S)·Vᵀ</c>, shape <c>[..., k, r]</c>.</summary>
     /// <returns>The dense tensor.</returns>
-    public StridedTensor<TScalar> CollapseL() => _svd.Value.ScaledVt(s => s);
+    public StridedTensor<TScalar> CollapseL() => Decomposition.ScaledVt(s => s);
 
     /// <summary>Collapses onto the left: <c>U·diag(S)</c>, shape <c>[..., l, k]</c>.</summary>
     /// <returns>The dense tensor.</returns>
-    public StridedTensor<TScalar> CollapseR() => _svd.Value.ScaledU(s => s);
+    public StridedTensor<TScalar> CollapseR() => Decomposition.ScaledU(s => s);
+
+    private SvdCache Decomposition
+    {
+        get
+        {
+            lock (_svdLock)
+            {
+                return _svd ??= ComputeSvd();
+            }
+        }
+    }
 
     private static StridedTensor<TScalar> Share(StridedTensor<TScalar> cached) => cached.BroadcastTo(cached.Shape.ToArray());
 
@@ -87,7 +100,43 @@ public sealed partial class FactoredMatrix<TScalar>
         using var vcT = StridedTensor<double>.FromArray(host, vc, count, kb, k);
         using var u = qaT * ucT;
         using var v = qbT * vcT;
-        return new SvdCache(this, u.ToArray(), s, v.ToArray(), k);
+        double[] uData = u.ToArray(), vData = v.ToArray();
+        NormalizeSigns(uData, vData, count, l, r, k);
+        return new SvdCache(this, uData, s, vData, k);
+    }
+
+    /// <summary>Flips each pair (U[:, j], V[:, j]) so that the largest-magnitude entry of U[:, j] is positive.</summary>
+    private static void NormalizeSigns(double[] u, double[] v, int count, int l, int r, int k)
+    {
+        for (int batch = 0; batch < count; batch++)
+        {
+            for (int j = 0; j < k; j++)
+            {
+                int largest = 0;
+                for (int i = 1; i < l; i++)
+                {
+                    if (Math.Abs(u[((batch * l) + i) * k + j]) > Math.Abs(u[((batch * l) + largest) * k + j]))
+                    {
+                        largest = i;
+                    }
+                }
+
+                if (u[((batch * l) + largest) * k + j] >= 0)
+                {
+                    continue;
+                }
+
+                for (int i = 0; i < l; i++)
+                {
+                    u[((batch * l) + i) * k + j] = -u[((batch * l) + i) * k + j];
+                }
+
+                for (int i = 0; i < r; i++)
+                {
+                    v[((batch * r) + i) * k + j] = -v[((batch * r) + i) * k + j];
+                }
+            }
+        }
     }
 
     /// <summary>The float64 decomposition and its tensors on the matrix's backend.</summary>

@@ -21,7 +21,8 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
 {
     private readonly int[] _shape;
-    private readonly Lazy<SvdCache> _svd;
+    private readonly Lock _svdLock = new();
+    private SvdCache? _svd;
 
     /// <summary>Creates the factored matrix <c>A·B</c>.</summary>
     /// <param name="a">The left factor <c>[..., l, m]</c>.</param>
@@ -62,7 +63,6 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
         A = a.BroadcastLeading(leading);
         B = b.BroadcastLeading(leading);
         _shape = Shapes.Concat(leading, a.Dim(-2), b.Dim(-1));
-        _svd = new Lazy<SvdCache>(ComputeSvd, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The left factor <c>[..., l, m]</c>, broadcast to the full leading shape.</summary>
@@ -92,10 +92,10 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     /// <summary>Whether there are leading (batch) dimensions.</summary>
     public bool HasLeadingDims => _shape.Length > 2;
 
-    /// <summary>The factors <c>(A, B)</c> as new views (the caller owns and may dispose them).</summary>
+    /// <summary>The factors <c>(A, B)</c> as new views; the caller owns them and may dispose them.</summary>
     public (StridedTensor<TScalar> A, StridedTensor<TScalar> B) Pair => (A.BroadcastTo(A.Shape.ToArray()), B.BroadcastTo(B.Shape.ToArray()));
 
-    /// <summary>The transpose <c>(Bᵀ, Aᵀ)</c>, as views of the same memory.</summary>
+    /// <summary>The transpose <c>(Bᵀ, Aᵀ)</c>: a new factored matrix over views of the same memory, owned by the caller.</summary>
     public FactoredMatrix<TScalar> T
     {
         get
@@ -133,9 +133,9 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     {
         A.Dispose();
         B.Dispose();
-        if (_svd.IsValueCreated)
+        lock (_svdLock)
         {
-            _svd.Value.Dispose();
+            _svd?.Dispose();
         }
     }
 

@@ -4,7 +4,7 @@ namespace FactoredGpu;
 
 /// <summary>
 /// The result of a product with a <see cref="FactoredMatrix{TScalar}"/>: either still factored or, for a vector, a dense
-/// tensor — the same branch TransformerLens takes. Implicit conversions unwrap it when the branch is known.
+/// tensor — the same branch TransformerLens takes. Explicit conversions unwrap it when the branch is known.
 /// </summary>
 /// <typeparam name="TScalar">The element type.</typeparam>
 public sealed class FactoredProduct<TScalar> : IDisposable
@@ -29,7 +29,7 @@ public sealed class FactoredProduct<TScalar> : IDisposable
     /// <summary>The factored result.</summary>
     /// <param name="product">The product.</param>
     /// <exception cref="InvalidCastException">The product is dense.</exception>
-    public static implicit operator FactoredMatrix<TScalar>(FactoredProduct<TScalar> product)
+    public static explicit operator FactoredMatrix<TScalar>(FactoredProduct<TScalar> product)
     {
         ArgumentNullException.ThrowIfNull(product);
         return product.Factored ?? throw new InvalidCastException($"The product is a dense tensor of shape {Shapes.Format(product.Shape)}, not a factored matrix.");
@@ -38,7 +38,7 @@ public sealed class FactoredProduct<TScalar> : IDisposable
     /// <summary>The dense result.</summary>
     /// <param name="product">The product.</param>
     /// <exception cref="InvalidCastException">The product is factored.</exception>
-    public static implicit operator StridedTensor<TScalar>(FactoredProduct<TScalar> product)
+    public static explicit operator StridedTensor<TScalar>(FactoredProduct<TScalar> product)
     {
         ArgumentNullException.ThrowIfNull(product);
         return product.Dense ?? throw new InvalidCastException($"The product is a factored matrix of shape {Shapes.Format(product.Shape)}, not a dense tensor.");

@@ -90,10 +90,9 @@ public sealed partial class StridedTensor<T>
         return result;
     }
 
-    /// <summary>Copies the elements into <paramref name="destination"/>, a tensor of the same shape.</summary>
-    /// <param name="destination">The target; it must not overlap itself (no broadcast dimensions).</param>
-    /// <exception cref="ArgumentException">The shapes or backends differ.</exception>
-    public void CopyTo(StridedTensor<T> destination)
+    /// <summary>Copies the elements into <paramref name="destination"/>, a freshly allocated tensor of the same shape.</summary>
+    /// <remarks>Internal: public tensors are immutable; only a tensor being built is written.</remarks>
+    internal void CopyTo(StridedTensor<T> destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (!Shape.SequenceEqual(destination.Shape))

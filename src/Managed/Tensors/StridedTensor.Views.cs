@@ -13,6 +13,11 @@ public sealed partial class StridedTensor<T>
     public StridedTensor<T> BroadcastTo(params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Any(d => d < 0))
+        {
+            throw new ArgumentException($"Cannot broadcast to {Shapes.Format(shape)}: a size is negative.", nameof(shape));
+        }
+
         int extra = shape.Length - Rank;
         if (extra < 0)
         {
@@ -225,7 +230,7 @@ public sealed partial class StridedTensor<T>
         static int Clamp(int value, int size) => Math.Clamp(value < 0 ? value + size : value, 0, size);
         int start = slice.Start is int s ? Clamp(s, size) : 0;
         int stop = slice.Stop is int e ? Clamp(e, size) : size;
-        int count = stop <= start ? 0 : ((stop - start) + slice.Step - 1) / slice.Step;
+        int count = stop <= start ? 0 : (int)((stop - start + (long)slice.Step - 1) / slice.Step);
         return (start, count);
     }
 }

@@ -20,10 +20,16 @@ internal sealed class TensorStorage<T>
 
     public IKernels Backend => Buffer.Owner;
 
+    /// <summary>Adds a reference; a storage whose last reference was released stays dead (no revival on GPU memory).</summary>
     public void Retain()
     {
-        ObjectDisposedException.ThrowIf(Buffer.IsDisposed, Buffer);
-        Interlocked.Increment(ref _references);
+        int current;
+        do
+        {
+            current = Volatile.Read(ref _references);
+            ObjectDisposedException.ThrowIf(current == 0 && Buffer.IsDisposed, Buffer);
+        }
+        while (Interlocked.CompareExchange(ref _references, current + 1, current) != current);
     }
 
     public void Release()

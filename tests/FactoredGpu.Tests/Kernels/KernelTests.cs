@@ -413,7 +413,7 @@ public abstract class KernelTests
         {
             for (int j = 0; j < batch.Cols; j++)
             {
-                values[i, j] = double.CreateTruncating(host[batch.Offsets[n] + (i * batch.RowStride) + (j * batch.ColStride)]);
+                values[i, j] = double.CreateTruncating(host[batch.BatchOffsets[n] + (i * batch.RowStride) + (j * batch.ColStride)]);
             }
         }
 
