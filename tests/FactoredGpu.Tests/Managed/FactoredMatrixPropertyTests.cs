@@ -37,6 +37,13 @@ public sealed class FactoredMatrixPropertyTests
         string what = $"A {Shapes.Format(aShape)}, B {Shapes.Format(bShape)}";
         Assert.Equal([.. lead, l, r], f.Shape.ToArray());
 
+        // Broadcast leading dimensions are zero-stride views of the caller's factors, never copies.
+        for (int d = 0; d < lead.Length; d++)
+        {
+            int aDim = d - (lead.Length - aLead.Length);
+            Assert.True(aDim >= 0 && aLead[aDim] == lead[d] || f.A.Strides[d] == 0, $"A stride {d} of {what}");
+        }
+
         using (var product = f.AB())
         {
             Close.Parity(ab, product.ToArray(), $"AB of {what}");

@@ -150,6 +150,9 @@ public sealed class StridedTensorTests
         t.Dispose();
         Assert.Equal([0.0, 2, 1, 3], view.ToArray());
         Assert.Throws<ObjectDisposedException>(() => t.ToArray());
+        Assert.False(view.Buffer.IsDisposed);
         view.Dispose();
+        Assert.True(view.Buffer.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => view.Transpose());
     }
 }
