@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -82,6 +83,9 @@ internal static class BatchedGram
     /// <summary>Rows of G per rank-1 tile: 12 rows × 2 registers = 24 of the 32 AVX-512 registers.</summary>
     private const int RankOneRows = 12;
 
+    /// <summary>Rows of X per sweep of the rank-1 passes: 64 rows of 64 floats are 16 KiB, well inside L1.</summary>
+    private const int RankOneChunk = 64;
+
     /// <summary>Rows of G per dot tile (the "p" rows, reused from L1 across the "q" blocks).</summary>
     private const int DotRows = 6;
 
@@ -108,12 +112,12 @@ internal static class BatchedGram
         Action<int> body;
         if (x.ColStride == 1 && m >= Math.Max(w, RankOneRows))
         {
-            // Each item is one block of 2 registers' worth of columns of G, with every row above its bottom edge.
-            int blocks = (m + 2 * w - 1) / (2 * w);
-            items = x.Count * blocks;
+            // An item is a whole G (X read once), or for a single X one block of 2 registers' worth of columns of G.
+            int blocks = (m + 2 * w - 1) / (2 * w), span = x.Count > 1 ? blocks : 1, perOperand = blocks / span;
+            items = x.Count * perOperand;
             nint pitch = (nint)x.RowStride;
-            body = item => RankOneBlock<T, TVector, TSimd>(
-                ref At(xData, x.Offsets[item / blocks]), pitch, n, m, item % blocks * 2 * w, ref At(gData, gram.Offsets[item / blocks]), gRow, gCol);
+            body = item => RankOneBlocks<T, TVector, TSimd>(
+                ref At(xData, x.Offsets[item / perOperand]), pitch, n, m, item % perOperand * span, (item % perOperand * span) + span, ref At(gData, gram.Offsets[item / perOperand]), gRow, gCol);
         }
         else if (x.RowStride == 1 && m >= DotRows)
         {
@@ -134,107 +138,146 @@ internal static class BatchedGram
     }
 
     /// <summary>
-    /// Columns <c>[q0, q0 + 2w)</c> of G for rows <c>0 … q0 + 2w − 1</c> (at least <see cref="RankOneRows"/>), as <c>G[p, q] = Σᵢ X[i, p]·X[i, q]</c> in order of i: per row of X, two register loads and
-    /// <see cref="RankOneRows"/> broadcasts feed 24 multiply-adds.
+    /// Column blocks <c>[firstBlock, endBlock)</c> of G, block c being columns <c>[2wc, 2wc + 2w)</c> for rows
+    /// <c>0 … 2wc + 2w − 1</c> (at least <see cref="RankOneRows"/>), as <c>G[p, q] = Σᵢ X[i, p]·X[i, q]</c> in order of i:
+    /// per row of X, two register loads and <see cref="RankOneRows"/> broadcasts feed 24 multiply-adds.
     /// </summary>
-    /// <remarks>A register or a row pass that would run past m is moved back to end at m; it recomputes entries bit for bit.</remarks>
+    /// <remarks>
+    /// X is swept once, in chunks of <see cref="RankOneChunk"/> rows that stay in L1 while every pass of rows of G reads
+    /// them; each pass keeps its accumulators in memory between chunks, so an entry's chain is the same as in one sweep.
+    /// A register or a pass that would run past m is moved back to end at m; it recomputes entries bit for bit.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RankOneBlock<T, TVector, TSimd>(ref T x, nint pitch, int n, int m, int q0, ref T g, nint gRow, nint gCol)
+    private static void RankOneBlocks<T, TVector, TSimd>(ref T x, nint pitch, int n, int m, int firstBlock, int endBlock, ref T g, nint gRow, nint gCol)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
     {
-        int w = TSimd.Count;
-        int qa = Math.Min(q0, m - w), qb = Math.Min(q0 + w, m - w);
-        int bottom = Math.Min(m, Math.Max(q0 + 2 * w, RankOneRows));
-        Span<T> tile = stackalloc T[RankOneRows * 2 * w];
-        for (int pass = 0; pass < bottom; pass += RankOneRows)
+        int w = TSimd.Count, slot = RankOneRows * 2 * w, slots = 0;
+        for (int c = firstBlock; c < endBlock; c++)
         {
-            int p0 = Math.Min(pass, bottom - RankOneRows);
-            TVector c0 = TSimd.Zero, c1 = TSimd.Zero, c2 = TSimd.Zero, c3 = TSimd.Zero, c4 = TSimd.Zero, c5 = TSimd.Zero;
-            TVector c6 = TSimd.Zero, c7 = TSimd.Zero, c8 = TSimd.Zero, c9 = TSimd.Zero, c10 = TSimd.Zero, c11 = TSimd.Zero;
-            TVector d0 = TSimd.Zero, d1 = TSimd.Zero, d2 = TSimd.Zero, d3 = TSimd.Zero, d4 = TSimd.Zero, d5 = TSimd.Zero;
-            TVector d6 = TSimd.Zero, d7 = TSimd.Zero, d8 = TSimd.Zero, d9 = TSimd.Zero, d10 = TSimd.Zero, d11 = TSimd.Zero;
-            ref T row = ref x;
-            for (int i = 0; i < n; i++)
-            {
-                TVector lo = TSimd.Load(ref Unsafe.Add(ref row, qa)), hi = TSimd.Load(ref Unsafe.Add(ref row, qb));
-                ref T xp = ref Unsafe.Add(ref row, p0);
-                TVector s = TSimd.Broadcast(xp);
-                c0 = TSimd.MultiplyAdd(s, lo, c0);
-                d0 = TSimd.MultiplyAdd(s, hi, d0);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 1));
-                c1 = TSimd.MultiplyAdd(s, lo, c1);
-                d1 = TSimd.MultiplyAdd(s, hi, d1);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 2));
-                c2 = TSimd.MultiplyAdd(s, lo, c2);
-                d2 = TSimd.MultiplyAdd(s, hi, d2);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 3));
-                c3 = TSimd.MultiplyAdd(s, lo, c3);
-                d3 = TSimd.MultiplyAdd(s, hi, d3);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 4));
-                c4 = TSimd.MultiplyAdd(s, lo, c4);
-                d4 = TSimd.MultiplyAdd(s, hi, d4);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 5));
-                c5 = TSimd.MultiplyAdd(s, lo, c5);
-                d5 = TSimd.MultiplyAdd(s, hi, d5);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 6));
-                c6 = TSimd.MultiplyAdd(s, lo, c6);
-                d6 = TSimd.MultiplyAdd(s, hi, d6);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 7));
-                c7 = TSimd.MultiplyAdd(s, lo, c7);
-                d7 = TSimd.MultiplyAdd(s, hi, d7);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 8));
-                c8 = TSimd.MultiplyAdd(s, lo, c8);
-                d8 = TSimd.MultiplyAdd(s, hi, d8);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 9));
-                c9 = TSimd.MultiplyAdd(s, lo, c9);
-                d9 = TSimd.MultiplyAdd(s, hi, d9);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 10));
-                c10 = TSimd.MultiplyAdd(s, lo, c10);
-                d10 = TSimd.MultiplyAdd(s, hi, d10);
-                s = TSimd.Broadcast(Unsafe.Add(ref xp, 11));
-                c11 = TSimd.MultiplyAdd(s, lo, c11);
-                d11 = TSimd.MultiplyAdd(s, hi, d11);
-                row = ref Unsafe.Add(ref row, pitch);
-            }
+            slots += (Bottom(c) + RankOneRows - 1) / RankOneRows;
+        }
 
-            // Through memory, so no accumulator is live across the scatter (it would be spilled inside the loop).
-            ref T t = ref MemoryMarshal.GetReference(tile);
-            TSimd.Store(c0, ref t);
-            TSimd.Store(d0, ref Unsafe.Add(ref t, w));
-            TSimd.Store(c1, ref Unsafe.Add(ref t, 2 * w));
-            TSimd.Store(d1, ref Unsafe.Add(ref t, 3 * w));
-            TSimd.Store(c2, ref Unsafe.Add(ref t, 4 * w));
-            TSimd.Store(d2, ref Unsafe.Add(ref t, 5 * w));
-            TSimd.Store(c3, ref Unsafe.Add(ref t, 6 * w));
-            TSimd.Store(d3, ref Unsafe.Add(ref t, 7 * w));
-            TSimd.Store(c4, ref Unsafe.Add(ref t, 8 * w));
-            TSimd.Store(d4, ref Unsafe.Add(ref t, 9 * w));
-            TSimd.Store(c5, ref Unsafe.Add(ref t, 10 * w));
-            TSimd.Store(d5, ref Unsafe.Add(ref t, 11 * w));
-            TSimd.Store(c6, ref Unsafe.Add(ref t, 12 * w));
-            TSimd.Store(d6, ref Unsafe.Add(ref t, 13 * w));
-            TSimd.Store(c7, ref Unsafe.Add(ref t, 14 * w));
-            TSimd.Store(d7, ref Unsafe.Add(ref t, 15 * w));
-            TSimd.Store(c8, ref Unsafe.Add(ref t, 16 * w));
-            TSimd.Store(d8, ref Unsafe.Add(ref t, 17 * w));
-            TSimd.Store(c9, ref Unsafe.Add(ref t, 18 * w));
-            TSimd.Store(d9, ref Unsafe.Add(ref t, 19 * w));
-            TSimd.Store(c10, ref Unsafe.Add(ref t, 20 * w));
-            TSimd.Store(d10, ref Unsafe.Add(ref t, 21 * w));
-            TSimd.Store(c11, ref Unsafe.Add(ref t, 22 * w));
-            TSimd.Store(d11, ref Unsafe.Add(ref t, 23 * w));
-            for (int r = 0; r < RankOneRows; r++)
+        T[] partial = ArrayPool<T>.Shared.Rent(slots * slot);
+        partial.AsSpan(0, slots * slot).Clear();
+        ref T acc = ref MemoryMarshal.GetArrayDataReference(partial);
+        for (int i0 = 0; i0 < n; i0 += RankOneChunk)
+        {
+            int i1 = Math.Min(n, i0 + RankOneChunk);
+            ref T t = ref acc;
+            for (int c = firstBlock; c < endBlock; c++)
             {
-                ref T gr = ref Unsafe.Add(ref g, (p0 + r) * gRow);
-                for (int j = 0; j < w; j++)
+                int qa = Math.Min(2 * w * c, m - w), qb = Math.Min(2 * w * c + w, m - w), bottom = Bottom(c);
+                for (int pass = 0; pass < bottom; pass += RankOneRows, t = ref Unsafe.Add(ref t, slot))
                 {
-                    Unsafe.Add(ref gr, (qa + j) * gCol) = tile[2 * r * w + j];
-                    Unsafe.Add(ref gr, (qb + j) * gCol) = tile[(2 * r + 1) * w + j];
+                    int p0 = Math.Min(pass, bottom - RankOneRows);
+                    TVector c0 = TSimd.Load(ref Unsafe.Add(ref t, 0 * w)), d0 = TSimd.Load(ref Unsafe.Add(ref t, 1 * w));
+                    TVector c1 = TSimd.Load(ref Unsafe.Add(ref t, 2 * w)), d1 = TSimd.Load(ref Unsafe.Add(ref t, 3 * w));
+                    TVector c2 = TSimd.Load(ref Unsafe.Add(ref t, 4 * w)), d2 = TSimd.Load(ref Unsafe.Add(ref t, 5 * w));
+                    TVector c3 = TSimd.Load(ref Unsafe.Add(ref t, 6 * w)), d3 = TSimd.Load(ref Unsafe.Add(ref t, 7 * w));
+                    TVector c4 = TSimd.Load(ref Unsafe.Add(ref t, 8 * w)), d4 = TSimd.Load(ref Unsafe.Add(ref t, 9 * w));
+                    TVector c5 = TSimd.Load(ref Unsafe.Add(ref t, 10 * w)), d5 = TSimd.Load(ref Unsafe.Add(ref t, 11 * w));
+                    TVector c6 = TSimd.Load(ref Unsafe.Add(ref t, 12 * w)), d6 = TSimd.Load(ref Unsafe.Add(ref t, 13 * w));
+                    TVector c7 = TSimd.Load(ref Unsafe.Add(ref t, 14 * w)), d7 = TSimd.Load(ref Unsafe.Add(ref t, 15 * w));
+                    TVector c8 = TSimd.Load(ref Unsafe.Add(ref t, 16 * w)), d8 = TSimd.Load(ref Unsafe.Add(ref t, 17 * w));
+                    TVector c9 = TSimd.Load(ref Unsafe.Add(ref t, 18 * w)), d9 = TSimd.Load(ref Unsafe.Add(ref t, 19 * w));
+                    TVector c10 = TSimd.Load(ref Unsafe.Add(ref t, 20 * w)), d10 = TSimd.Load(ref Unsafe.Add(ref t, 21 * w));
+                    TVector c11 = TSimd.Load(ref Unsafe.Add(ref t, 22 * w)), d11 = TSimd.Load(ref Unsafe.Add(ref t, 23 * w));
+                    ref T row = ref Unsafe.Add(ref x, i0 * pitch);
+                    for (int i = i0; i < i1; i++)
+                    {
+                        TVector lo = TSimd.Load(ref Unsafe.Add(ref row, qa)), hi = TSimd.Load(ref Unsafe.Add(ref row, qb));
+                        ref T xp = ref Unsafe.Add(ref row, p0);
+                        TVector s = TSimd.Broadcast(xp);
+                        c0 = TSimd.MultiplyAdd(s, lo, c0);
+                        d0 = TSimd.MultiplyAdd(s, hi, d0);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 1));
+                        c1 = TSimd.MultiplyAdd(s, lo, c1);
+                        d1 = TSimd.MultiplyAdd(s, hi, d1);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 2));
+                        c2 = TSimd.MultiplyAdd(s, lo, c2);
+                        d2 = TSimd.MultiplyAdd(s, hi, d2);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 3));
+                        c3 = TSimd.MultiplyAdd(s, lo, c3);
+                        d3 = TSimd.MultiplyAdd(s, hi, d3);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 4));
+                        c4 = TSimd.MultiplyAdd(s, lo, c4);
+                        d4 = TSimd.MultiplyAdd(s, hi, d4);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 5));
+                        c5 = TSimd.MultiplyAdd(s, lo, c5);
+                        d5 = TSimd.MultiplyAdd(s, hi, d5);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 6));
+                        c6 = TSimd.MultiplyAdd(s, lo, c6);
+                        d6 = TSimd.MultiplyAdd(s, hi, d6);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 7));
+                        c7 = TSimd.MultiplyAdd(s, lo, c7);
+                        d7 = TSimd.MultiplyAdd(s, hi, d7);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 8));
+                        c8 = TSimd.MultiplyAdd(s, lo, c8);
+                        d8 = TSimd.MultiplyAdd(s, hi, d8);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 9));
+                        c9 = TSimd.MultiplyAdd(s, lo, c9);
+                        d9 = TSimd.MultiplyAdd(s, hi, d9);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 10));
+                        c10 = TSimd.MultiplyAdd(s, lo, c10);
+                        d10 = TSimd.MultiplyAdd(s, hi, d10);
+                        s = TSimd.Broadcast(Unsafe.Add(ref xp, 11));
+                        c11 = TSimd.MultiplyAdd(s, lo, c11);
+                        d11 = TSimd.MultiplyAdd(s, hi, d11);
+                        row = ref Unsafe.Add(ref row, pitch);
+                    }
+
+                    TSimd.Store(c0, ref Unsafe.Add(ref t, 0 * w));
+                    TSimd.Store(d0, ref Unsafe.Add(ref t, 1 * w));
+                    TSimd.Store(c1, ref Unsafe.Add(ref t, 2 * w));
+                    TSimd.Store(d1, ref Unsafe.Add(ref t, 3 * w));
+                    TSimd.Store(c2, ref Unsafe.Add(ref t, 4 * w));
+                    TSimd.Store(d2, ref Unsafe.Add(ref t, 5 * w));
+                    TSimd.Store(c3, ref Unsafe.Add(ref t, 6 * w));
+                    TSimd.Store(d3, ref Unsafe.Add(ref t, 7 * w));
+                    TSimd.Store(c4, ref Unsafe.Add(ref t, 8 * w));
+                    TSimd.Store(d4, ref Unsafe.Add(ref t, 9 * w));
+                    TSimd.Store(c5, ref Unsafe.Add(ref t, 10 * w));
+                    TSimd.Store(d5, ref Unsafe.Add(ref t, 11 * w));
+                    TSimd.Store(c6, ref Unsafe.Add(ref t, 12 * w));
+                    TSimd.Store(d6, ref Unsafe.Add(ref t, 13 * w));
+                    TSimd.Store(c7, ref Unsafe.Add(ref t, 14 * w));
+                    TSimd.Store(d7, ref Unsafe.Add(ref t, 15 * w));
+                    TSimd.Store(c8, ref Unsafe.Add(ref t, 16 * w));
+                    TSimd.Store(d8, ref Unsafe.Add(ref t, 17 * w));
+                    TSimd.Store(c9, ref Unsafe.Add(ref t, 18 * w));
+                    TSimd.Store(d9, ref Unsafe.Add(ref t, 19 * w));
+                    TSimd.Store(c10, ref Unsafe.Add(ref t, 20 * w));
+                    TSimd.Store(d10, ref Unsafe.Add(ref t, 21 * w));
+                    TSimd.Store(c11, ref Unsafe.Add(ref t, 22 * w));
+                    TSimd.Store(d11, ref Unsafe.Add(ref t, 23 * w));
                 }
             }
         }
+
+        ref T u = ref acc;
+        for (int c = firstBlock; c < endBlock; c++)
+        {
+            int qa = Math.Min(2 * w * c, m - w), qb = Math.Min(2 * w * c + w, m - w), bottom = Bottom(c);
+            for (int pass = 0; pass < bottom; pass += RankOneRows, u = ref Unsafe.Add(ref u, slot))
+            {
+                int p0 = Math.Min(pass, bottom - RankOneRows);
+                for (int r = 0; r < RankOneRows; r++)
+                {
+                    ref T gr = ref Unsafe.Add(ref g, (p0 + r) * gRow);
+                    for (int j = 0; j < w; j++)
+                    {
+                        Unsafe.Add(ref gr, (qa + j) * gCol) = Unsafe.Add(ref u, 2 * r * w + j);
+                        Unsafe.Add(ref gr, (qb + j) * gCol) = Unsafe.Add(ref u, (2 * r + 1) * w + j);
+                    }
+                }
+            }
+        }
+
+        ArrayPool<T>.Shared.Return(partial);
+
+        int Bottom(int c) => Math.Min(m, Math.Max(2 * w * (c + 1), RankOneRows));
     }
 
     /// <summary>
