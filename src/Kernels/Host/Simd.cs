@@ -30,6 +30,9 @@ internal interface ISimd<T, TVector>
 
     /// <summary><c>a·b + c</c> with a single rounding, bit-identical to <see cref="IFloatingPointIeee754{TSelf}.FusedMultiplyAdd"/>.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary>The sum of the lanes, in the fixed order of the runtime's horizontal sum.</summary>
+    static abstract T Sum(TVector value);
 }
 
 /// <summary>The widest registers: AVX-512.</summary>
@@ -57,6 +60,9 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
         typeof(T) == typeof(float)
             ? Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
             : Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
 }
 
 /// <summary>AVX2 / 256-bit registers.</summary>
@@ -84,6 +90,9 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
         typeof(T) == typeof(float)
             ? Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
             : Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
 }
 
 /// <summary>SSE / NEON 128-bit registers.</summary>
@@ -111,6 +120,9 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
         typeof(T) == typeof(float)
             ? Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
             : Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 }
 
 /// <summary>No SIMD: one element per "register".</summary>
@@ -135,4 +147,7 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T MultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(T value) => value;
 }

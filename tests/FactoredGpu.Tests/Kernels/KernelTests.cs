@@ -62,6 +62,14 @@ public abstract class KernelTests
     [InlineData(127, 65, 3, true, true)]
     [InlineData(300, 130, 1, false, false)]
     [InlineData(0, 5, 2, false, false)]
+    [InlineData(1, 17, 2, false, false)]
+    [InlineData(3, 127, 2, true, false)]
+    [InlineData(63, 17, 3, true, true)]
+    [InlineData(65, 127, 1, false, true)]
+    [InlineData(769, 65, 2, true, false)]
+    [InlineData(127, 12, 2, false, false)]
+    [InlineData(17, 6, 2, true, false)]
+    [InlineData(769, 64, 3, false, false)]
     public void Gram_matches_reference(int n, int m, int count, bool transposed, bool broadcast)
     {
         GramCase<float>(n, m, count, transposed, broadcast, seed: n + m);
@@ -75,6 +83,8 @@ public abstract class KernelTests
     [InlineData(2, 3, 769, 4, true, true)]
     [InlineData(5, 0, 7, 2, false, false)]
     [InlineData(5, 4, 7, 0, false, false)]
+    [InlineData(769, 64, 769, 3, false, true)]
+    [InlineData(127, 17, 63, 3, false, false)]
     public void FrobeniusSquaredOfProduct_matches_reference(int l, int m, int r, int count, bool transposeA, bool broadcastB)
     {
         ProductCase<float>(ProductKind.Frobenius, l, m, r, count, transposeA, false, broadcastB, seed: l + m);
