@@ -109,28 +109,37 @@ internal static class BatchedGemm
                 ref T cTile = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cData), (nint)(c.Offsets[batch] + i0 * c.RowStride + j0 * c.ColStride));
                 ref T aPack = ref MemoryMarshal.GetArrayDataReference(packs.A);
                 ref T bPack = ref MemoryMarshal.GetArrayDataReference(packs.B);
+                // Whole strips of a row-major A are read in place: a copy would cost as much memory traffic as the
+                // micro-kernel's reads of A, and an 8-row strip stays in L1 across the B strips anyway.
+                bool inPlace = a.ColStride == 1 && rows % Mr == 0;
                 int p = 0;
                 do
                 {
                     int kc = Math.Min(Kc, depth - p);
                     if (kc > 0)
                     {
-                        PackA(ref Unsafe.Add(ref aMatrix, (nint)(i0 * a.RowStride + p * a.ColStride)), (nint)a.RowStride, (nint)a.ColStride, rows, kc, ref aPack);
+                        if (!inPlace)
+                        {
+                            PackA(ref Unsafe.Add(ref aMatrix, (nint)(i0 * a.RowStride + p * a.ColStride)), (nint)a.RowStride, (nint)a.ColStride, rows, kc, ref aPack);
+                        }
+
                         PackB<T, TVector, TSimd>(ref Unsafe.Add(ref bMatrix, (nint)(p * b.RowStride + j0 * b.ColStride)), (nint)b.RowStride, (nint)b.ColStride, kc, cols, ref bPack);
                     }
 
-                    for (int ir = 0; ir < rows; ir += Mr)
+                    // B strip outermost (BLIS order): its Kc × NR block stays in L1 while the A strips stream past it.
+                    for (int jr = 0; jr < cols; jr += nr)
                     {
-                        for (int jr = 0; jr < cols; jr += nr)
+                        int liveCols = Math.Min(nr, cols - jr);
+                        for (int ir = 0; ir < rows; ir += Mr)
                         {
-                            int liveCols = Math.Min(nr, cols - jr);
                             if (upperTriangle && i0 + ir >= j0 + jr + liveCols)
                             {
                                 continue;
                             }
 
                             MicroTile<T, TVector, TSimd>(
-                                ref Unsafe.Add(ref aPack, ir * Kc),
+                                ref inPlace ? ref Unsafe.Add(ref aMatrix, (nint)((i0 + ir) * a.RowStride + p)) : ref Unsafe.Add(ref aPack, ir * Kc),
+                                inPlace ? (nint)a.RowStride : Kc,
                                 ref Unsafe.Add(ref bPack, jr * Kc),
                                 kc,
                                 ref Unsafe.Add(ref cTile, (nint)(ir * c.RowStride + jr * c.ColStride)),
@@ -241,44 +250,52 @@ internal static class BatchedGemm
     /// <c>C[rows × cols] ← α·(A strip · B strip) + (first ? β·C : C)</c>, with the product accumulated over
     /// <paramref name="kc"/> in 8 × 2 registers. Partial tiles (and strided C) go through a small buffer.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MicroTile<T, TVector, TSimd>(
-        ref T aStrip, ref T bStrip, int kc, ref T c, nint rowStride, nint colStride, int rows, int cols, T alpha, T beta, bool first)
+        ref T aStrip, nint aPitch, ref T bStrip, int kc, ref T c, nint rowStride, nint colStride, int rows, int cols, T alpha, T beta, bool first)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVector : struct
         where TSimd : ISimd<T, TVector>
     {
         int w = TSimd.Count, nr = 2 * w;
+
+        // Rows 3r … 3r + 2 of the strip are one pointer plus 0, 1 or 2 pitches: four pointers and the pitch fit in
+        // general registers, where eight row pointers would spill.
+        ref T a0 = ref aStrip, a3 = ref Unsafe.Add(ref aStrip, 3 * aPitch), a6 = ref Unsafe.Add(ref aStrip, 6 * aPitch);
+        ref T bk = ref bStrip;
         TVector c0 = TSimd.Zero, c1 = TSimd.Zero, c2 = TSimd.Zero, c3 = TSimd.Zero, c4 = TSimd.Zero, c5 = TSimd.Zero, c6 = TSimd.Zero, c7 = TSimd.Zero;
         TVector d0 = TSimd.Zero, d1 = TSimd.Zero, d2 = TSimd.Zero, d3 = TSimd.Zero, d4 = TSimd.Zero, d5 = TSimd.Zero, d6 = TSimd.Zero, d7 = TSimd.Zero;
         for (int k = 0; k < kc; k++)
         {
-            ref T bk = ref Unsafe.Add(ref bStrip, k * nr);
             TVector lo = TSimd.Load(ref bk), hi = TSimd.Load(ref Unsafe.Add(ref bk, w));
-            ref T ak = ref Unsafe.Add(ref aStrip, k);
-            TVector x = TSimd.Broadcast(ak);
+            TVector x = TSimd.Broadcast(a0);
             c0 = TSimd.MultiplyAdd(x, lo, c0);
             d0 = TSimd.MultiplyAdd(x, hi, d0);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, Kc));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, aPitch));
             c1 = TSimd.MultiplyAdd(x, lo, c1);
             d1 = TSimd.MultiplyAdd(x, hi, d1);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, 2 * Kc));
+            x = TSimd.Broadcast(Unsafe.Add(ref a0, 2 * aPitch));
             c2 = TSimd.MultiplyAdd(x, lo, c2);
             d2 = TSimd.MultiplyAdd(x, hi, d2);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, 3 * Kc));
+            x = TSimd.Broadcast(a3);
             c3 = TSimd.MultiplyAdd(x, lo, c3);
             d3 = TSimd.MultiplyAdd(x, hi, d3);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, 4 * Kc));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, aPitch));
             c4 = TSimd.MultiplyAdd(x, lo, c4);
             d4 = TSimd.MultiplyAdd(x, hi, d4);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, 5 * Kc));
+            x = TSimd.Broadcast(Unsafe.Add(ref a3, 2 * aPitch));
             c5 = TSimd.MultiplyAdd(x, lo, c5);
             d5 = TSimd.MultiplyAdd(x, hi, d5);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, 6 * Kc));
+            x = TSimd.Broadcast(a6);
             c6 = TSimd.MultiplyAdd(x, lo, c6);
             d6 = TSimd.MultiplyAdd(x, hi, d6);
-            x = TSimd.Broadcast(Unsafe.Add(ref ak, 7 * Kc));
+            x = TSimd.Broadcast(Unsafe.Add(ref a6, aPitch));
             c7 = TSimd.MultiplyAdd(x, lo, c7);
             d7 = TSimd.MultiplyAdd(x, hi, d7);
+            bk = ref Unsafe.Add(ref bk, nr);
+            a0 = ref Unsafe.Add(ref a0, 1);
+            a3 = ref Unsafe.Add(ref a3, 1);
+            a6 = ref Unsafe.Add(ref a6, 1);
         }
 
         if (rows == Mr && cols == nr && colStride == 1)

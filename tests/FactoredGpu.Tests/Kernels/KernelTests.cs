@@ -28,6 +28,9 @@ public abstract class KernelTests
     [InlineData(1, 600, 769, 1, false, true, false)]
     [InlineData(65, 600, 127, 2, true, false, true)]
     [InlineData(17, 769, 3, 3, false, false, false)]
+    [InlineData(64, 600, 40, 3, false, false, true)] // A read in place over three Kc blocks, partial B strip, broadcast A
+    [InlineData(48, 300, 33, 1, false, true, false)] // one item split into row tiles of A read in place
+    [InlineData(72, 257, 64, 2, false, false, false)]
     public void Gemm_matches_reference(int l, int m, int r, int count, bool transposeA, bool transposeB, bool broadcastA)
     {
         GemmCase<float>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: 1.5, beta: 0, seed: l + m + r);
