@@ -36,12 +36,7 @@ internal static class BatchedGram
             firstOutput[index[b]] = gram.Offsets[b];
         }
 
-        var operands = new MatrixBatch<T>(x.Buffer, distinct, x.Rows, m, x.RowStride, x.ColStride);
-        var outputs = new MatrixBatch<T>(gram.Buffer, firstOutput, m, m, gram.RowStride, gram.ColStride);
-        if (!Unpacked(operands, outputs))
-        {
-            BatchedGemm.Run(T.One, operands.Transpose(), operands, T.Zero, outputs, upperTriangle: true);
-        }
+        Upper(new MatrixBatch<T>(x.Buffer, distinct, x.Rows, m, x.RowStride, x.ColStride), new MatrixBatch<T>(gram.Buffer, firstOutput, m, m, gram.RowStride, gram.ColStride));
 
         T[] g = ((HostBuffer<T>)gram.Buffer).Array;
         long rs = gram.RowStride, cs = gram.ColStride;
@@ -66,18 +61,33 @@ internal static class BatchedGram
             });
     }
 
-    /// <summary>The Gram matrices of the distinct operands of <paramref name="x"/>, contiguous <c>[d × m×m]</c>.</summary>
+    /// <summary>The upper triangles (<c>i ≤ j</c>) of the Gram matrices of the distinct operands of <paramref name="x"/>,
+    /// contiguous <c>[d × m×m]</c>; entries below the diagonal are unspecified.</summary>
     /// <param name="x">The operands.</param>
     /// <param name="index">For each batch entry, which of the <c>d</c> Gram matrices is its own.</param>
     /// <returns>The Gram matrices, row-major.</returns>
-    public static T[] OfDistinct<T>(in MatrixBatch<T> x, out int[] index)
+    public static T[] UpperOfDistinct<T>(in MatrixBatch<T> x, out int[] index)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long[] distinct = DistinctOffsets(x.Offsets, out index);
         int m = x.Cols;
         var grams = new HostBuffer<T>(x.Buffer.Owner, new T[checked(distinct.Length * m * m)]);
-        Run(new MatrixBatch<T>(x.Buffer, distinct, x.Rows, m, x.RowStride, x.ColStride), MatrixBatch<T>.Contiguous(grams, distinct.Length, m, m));
+        if (m > 0)
+        {
+            Upper(new MatrixBatch<T>(x.Buffer, distinct, x.Rows, m, x.RowStride, x.ColStride), MatrixBatch<T>.Contiguous(grams, distinct.Length, m, m));
+        }
+
         return grams.Array;
+    }
+
+    /// <summary>Tiles of every <c>G[b] = X[b]ᵀ·X[b]</c> that touch the upper triangle, one output per operand.</summary>
+    private static void Upper<T>(in MatrixBatch<T> x, in MatrixBatch<T> gram)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Unpacked(x, gram))
+        {
+            BatchedGemm.Run(T.One, x.Transpose(), x, T.Zero, gram, upperTriangle: true);
+        }
     }
 
     /// <summary>Rows of G per rank-1 tile: 12 rows × 2 registers = 24 of the 32 AVX-512 registers.</summary>

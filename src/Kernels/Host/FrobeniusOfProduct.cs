@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace FactoredGpu.Kernels.Host;
 
@@ -7,8 +8,8 @@ namespace FactoredGpu.Kernels.Host;
 /// elementwise-product sum, never the <c>l×r</c> product.
 /// </summary>
 /// <remarks>
-/// Gram matrices are computed once per distinct factor (a factor shared by every head costs one Gram); the final
-/// sum is accumulated in double for float inputs too.
+/// Gram matrices are computed once per distinct factor (a factor shared by every head costs one Gram), upper triangles
+/// only; the final sum is accumulated in double for float inputs too.
 /// </remarks>
 internal static class FrobeniusOfProduct
 {
@@ -27,15 +28,25 @@ internal static class FrobeniusOfProduct
             return;
         }
 
-        T[] left = BatchedGram.OfDistinct(a, out int[] leftIndex);
-        T[] right = BatchedGram.OfDistinct(b.Transpose(), out int[] rightIndex);
+        T[] left = BatchedGram.UpperOfDistinct(a, out int[] leftIndex);
+        T[] right = BatchedGram.UpperOfDistinct(b.Transpose(), out int[] rightIndex);
         int size = m * m;
         HostParallel.For(
             count,
             (long)count * size,
-            n => result[n] = T.CreateTruncating(WidenedDot.Dot(
-                ref left[leftIndex[n] * size],
-                ref right[rightIndex[n] * size],
-                size)));
+            n =>
+            {
+                // Both Gram matrices are symmetric: the sum is the diagonal plus twice the strict upper triangle.
+                ref T l = ref left[leftIndex[n] * size];
+                ref T r = ref right[rightIndex[n] * size];
+                double diagonal = 0, upper = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    diagonal += double.CreateTruncating(Unsafe.Add(ref l, i * (m + 1))) * double.CreateTruncating(Unsafe.Add(ref r, i * (m + 1)));
+                    upper += WidenedDot.Dot(ref Unsafe.Add(ref l, (i * (m + 1)) + 1), ref Unsafe.Add(ref r, (i * (m + 1)) + 1), m - i - 1);
+                }
+
+                result[n] = T.CreateTruncating(diagonal + (2 * upper));
+            });
     }
 }
