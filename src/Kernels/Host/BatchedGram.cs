@@ -65,13 +65,14 @@ internal static class BatchedGram
     /// contiguous <c>[d × m×m]</c>; entries below the diagonal are unspecified.</summary>
     /// <param name="x">The operands.</param>
     /// <param name="index">For each batch entry, which of the <c>d</c> Gram matrices is its own.</param>
-    /// <returns>The Gram matrices, row-major.</returns>
+    /// <returns>The Gram matrices, row-major, in an array rented from <see cref="ArrayPool{T}.Shared"/> (a fresh
+    /// large array per call would be page-faulted in and zeroed every time); the caller returns it.</returns>
     public static T[] UpperOfDistinct<T>(in MatrixBatch<T> x, out int[] index)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         long[] distinct = DistinctOffsets(x.Offsets, out index);
         int m = x.Cols;
-        var grams = new HostBuffer<T>(x.Buffer.Owner, new T[checked(distinct.Length * m * m)]);
+        var grams = new HostBuffer<T>(x.Buffer.Owner, ArrayPool<T>.Shared.Rent(checked(distinct.Length * m * m)));
         if (m > 0)
         {
             Upper(new MatrixBatch<T>(x.Buffer, distinct, x.Rows, m, x.RowStride, x.ColStride), MatrixBatch<T>.Contiguous(grams, distinct.Length, m, m));

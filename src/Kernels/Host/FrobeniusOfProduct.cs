@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -48,5 +49,8 @@ internal static class FrobeniusOfProduct
 
                 result[n] = T.CreateTruncating(diagonal + (2 * upper));
             });
+
+        ArrayPool<T>.Shared.Return(left);
+        ArrayPool<T>.Shared.Return(right);
     }
 }

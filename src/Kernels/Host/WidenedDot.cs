@@ -8,9 +8,11 @@ namespace FactoredGpu.Kernels.Host;
 /// Products of float or double vectors accumulated in double: each step widens 16, 8 or 4 elements (by register
 /// width) to two double registers, so the reduction order depends only on the length, never on the thread.
 /// </summary>
+/// <remarks>The loops are compiled fully optimised at once: tier-0 code would run for the first hundreds of calls.</remarks>
 internal static class WidenedDot
 {
     /// <summary><c>Σᵢ xᵢ·yᵢ</c> over contiguous elements, accumulated in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot<T>(ref T x, ref T y, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -65,6 +67,7 @@ internal static class WidenedDot
     }
 
     /// <summary><c>Σᵢ x[i·xStride]·y[i·yStride]</c> for strided operands, accumulated in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Dot<T>(ref T x, nint xStride, ref T y, nint yStride, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -78,6 +81,7 @@ internal static class WidenedDot
     }
 
     /// <summary><c>accᵢ += xᵢ·yᵢ</c> over contiguous elements, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAccumulate<T>(ref T x, ref T y, Span<double> accumulator)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
