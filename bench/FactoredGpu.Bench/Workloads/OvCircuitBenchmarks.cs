@@ -88,7 +88,7 @@ public class OvCircuitBenchmarks
         return (svd.S, svd.VT.Transpose());
     }
 
-    [Benchmark(Description = "W2 ours: SingularValues() via Grams + Cholesky + m×m SVD")]
+    [Benchmark(Description = "W2 ours: SingularValues() via eig((AᵀA)(BBᵀ)), m×m")]
     [BenchmarkCategory("W2 singular values")]
     public float[] W2()
     {
