@@ -151,3 +151,41 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
 }
+
+/// <summary>A computation written once over a register width, run by <see cref="Simd.Dispatch{T, TOperation}"/>.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+internal interface ISimdOperation<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Runs the computation with registers <typeparamref name="TVector"/>.</summary>
+    void Run<TVector, TSimd>()
+        where TVector : struct
+        where TSimd : ISimd<T, TVector>;
+}
+
+/// <summary>Picks the widest accelerated register width once, for every operation.</summary>
+internal static class Simd
+{
+    /// <summary>Runs <paramref name="operation"/> at Vector512, Vector256, Vector128 or scalar width, whichever is widest here.</summary>
+    public static void Dispatch<T, TOperation>(ref TOperation operation)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperation : ISimdOperation<T>, allows ref struct
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            operation.Run<Vector512<T>, Simd512<T>>();
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            operation.Run<Vector256<T>, Simd256<T>>();
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            operation.Run<Vector128<T>, Simd128<T>>();
+        }
+        else
+        {
+            operation.Run<T, SimdScalar<T>>();
+        }
+    }
+}
