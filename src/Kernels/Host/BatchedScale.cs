@@ -65,35 +65,41 @@ internal static class BatchedScale
     private static void ScaleRow<T>(T alpha, ref T x, ref T y, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        var row = new ScaleRowOperation<T>(alpha, ref x, ref y, length);
+        Simd.Dispatch<T, ScaleRowOperation<T>>(ref row);
+    }
+
+    private readonly ref struct ScaleRowOperation<T> : ISimdOperation<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly T _alpha;
+        private readonly ref T _x;
+        private readonly ref T _y;
+        private readonly int _length;
+
+        public ScaleRowOperation(T alpha, ref T x, ref T y, int length)
         {
-            Vector512<T> scale = Vector512.Create(alpha);
-            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
-            {
-                (scale * Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<T> scale = Vector256.Create(alpha);
-            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
-            {
-                (scale * Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Vector128<T> scale = Vector128.Create(alpha);
-            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
-            {
-                (scale * Vector128.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
-            }
+            _alpha = alpha;
+            _x = ref x;
+            _y = ref y;
+            _length = length;
         }
 
-        for (; i < length; i++)
+        public void Run<TVector, TSimd>()
+            where TVector : struct
+            where TSimd : ISimd<T, TVector>
         {
-            Unsafe.Add(ref y, i) = alpha * Unsafe.Add(ref x, i);
+            int i = 0, w = TSimd.Count;
+            TVector scale = TSimd.Broadcast(_alpha);
+            for (; i <= _length - w; i += w)
+            {
+                TSimd.Store(TSimd.Multiply(scale, TSimd.Load(ref Unsafe.Add(ref _x, i))), ref Unsafe.Add(ref _y, i));
+            }
+
+            for (; i < _length; i++)
+            {
+                Unsafe.Add(ref _y, i) = _alpha * Unsafe.Add(ref _x, i);
+            }
         }
     }
 }
