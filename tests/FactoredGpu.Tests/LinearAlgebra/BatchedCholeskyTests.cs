@@ -1,7 +1,8 @@
+using FactoredGpu.Tests.Support;
 using FactoredGpu.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra;
 using Xunit;
-using static FactoredGpu.Tests.LinearAlgebra.DenseTestMatrices;
+using static FactoredGpu.Tests.Support.Dense;
 
 namespace FactoredGpu.Tests.LinearAlgebra;
 
@@ -48,7 +49,7 @@ public class BatchedCholeskyTests
         double[] indefinite = (double[])spd.Clone();
         indefinite[3 * n + 3] = -indefinite[3 * n + 3];
         indefinite[3 * n + 3] -= 100; // a negative pivot appears at row 3
-        double[] singularPsd = Gram(Random(2, 1, 3, n), 3, n); // rank 3 < 8: pivot 4 is rounding noise
+        double[] singularPsd = Gram(Uniform(2, 1, 3, n), 3, n); // rank 3 < 8: pivot 4 is rounding noise
         double[] negativeDiagonal = (double[])spd.Clone();
         negativeDiagonal[0] = -1;
         double[] nan = (double[])spd.Clone();
@@ -95,7 +96,7 @@ public class BatchedCholeskyTests
         var batch = new double[count * n * n];
         for (int i = 0; i < count; i++)
         {
-            double[] g = Gram(Random(seed + i, 1, n, n), n, n);
+            double[] g = Gram(Uniform(seed + i, 1, n, n), n, n);
             for (int j = 0; j < g.Length; j++)
             {
                 batch[i * n * n + j] = g[j] / n + (j % (n + 1) == 0 ? 1 : 0);

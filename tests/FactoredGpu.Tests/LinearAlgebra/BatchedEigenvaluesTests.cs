@@ -1,3 +1,4 @@
+using FactoredGpu.Tests.Support;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using FactoredGpu.LinearAlgebra;
@@ -330,18 +331,8 @@ public class BatchedEigenvaluesTests
         return (real, imag);
     }
 
-    private static double[] RandomMatrices(int n, int count, int seed)
-    {
-        var random = new Random(seed);
-        double[] values = new double[n * n * count];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Box–Muller: standard normal entries, the generic dense non-symmetric case.
-            values[i] = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble())) * Math.Cos(2.0 * Math.PI * random.NextDouble());
-        }
-
-        return values;
-    }
+    /// <summary>Standard normal entries: the generic dense non-symmetric case.</summary>
+    private static double[] RandomMatrices(int n, int count, int seed) => Dense.Random(new Random(seed), n * n * count);
 
     private static void AssertMatchesReference(ReadOnlySpan<double> matrix, int n, ReadOnlySpan<double> real, ReadOnlySpan<double> imag)
     {
@@ -352,29 +343,8 @@ public class BatchedEigenvaluesTests
         AssertOrdered(real, imag);
     }
 
-    /// <summary>Multiset comparison: each expected value takes the nearest unused computed one.</summary>
-    private static void AssertMatches(Complex[] expected, ReadOnlySpan<double> real, ReadOnlySpan<double> imag, double tolerance)
-    {
-        Assert.Equal(expected.Length, real.Length);
-        bool[] used = new bool[real.Length];
-        foreach (Complex value in expected)
-        {
-            int best = -1;
-            double bestDistance = double.PositiveInfinity;
-            for (int i = 0; i < real.Length; i++)
-            {
-                double distance = Complex.Abs(new Complex(real[i], imag[i]) - value);
-                if (!used[i] && distance < bestDistance)
-                {
-                    best = i;
-                    bestDistance = distance;
-                }
-            }
-
-            Assert.True(bestDistance <= tolerance, $"eigenvalue {value}: nearest computed is {bestDistance:E2} away (tolerance {tolerance:E2})");
-            used[best] = true;
-        }
-    }
+    private static void AssertMatches(Complex[] expected, ReadOnlySpan<double> real, ReadOnlySpan<double> imag, double tolerance) =>
+        Close.Multiset(expected.Select(z => z.Real).ToArray(), expected.Select(z => z.Imaginary).ToArray(), real.ToArray(), imag.ToArray(), tolerance);
 
     private static void AssertOrdered(ReadOnlySpan<double> real, ReadOnlySpan<double> imag)
     {

@@ -1,8 +1,9 @@
+using FactoredGpu.Tests.Support;
 using FactoredGpu.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
 using Xunit;
-using static FactoredGpu.Tests.LinearAlgebra.DenseTestMatrices;
+using static FactoredGpu.Tests.Support.Dense;
 
 namespace FactoredGpu.Tests.LinearAlgebra;
 
@@ -21,7 +22,7 @@ public class BatchedQrTests
     [MemberData(nameof(Shapes))]
     public void Decompose_SatisfiesQrIdentitiesAndMatchesMathNet(int rows, int cols, int count)
     {
-        double[] matrices = Random(rows * 977 + cols, count, rows, cols);
+        double[] matrices = Uniform(rows * 977 + cols, count, rows, cols);
         var (q, r) = Run(matrices, rows, cols, count);
         int k = Math.Min(rows, cols);
         for (int i = 0; i < count; i++)
@@ -64,7 +65,7 @@ public class BatchedQrTests
     public void NonFiniteMatrix_GivesNaNForThatMatrixOnly()
     {
         const int rows = 5, cols = 3, count = 3;
-        double[] matrices = Random(8, count, rows, cols);
+        double[] matrices = Uniform(8, count, rows, cols);
         var (cleanQ, cleanR) = Run(matrices, rows, cols, count);
         matrices[rows * cols + 4] = double.NaN;
         matrices[2 * rows * cols] = double.PositiveInfinity;
@@ -79,7 +80,7 @@ public class BatchedQrTests
     public void Results_AreBitIdenticalAcrossRunsAndBatchSplits()
     {
         const int rows = 768, cols = 64, count = 7;
-        double[] matrices = Random(9, count, rows, cols);
+        double[] matrices = Uniform(9, count, rows, cols);
         var (q1, r1) = Run(matrices, rows, cols, count);
         var (q2, r2) = Run(matrices, rows, cols, count);
         Assert.Equal(q1, q2);

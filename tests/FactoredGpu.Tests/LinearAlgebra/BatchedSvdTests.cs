@@ -1,7 +1,8 @@
+using FactoredGpu.Tests.Support;
 using FactoredGpu.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra;
 using Xunit;
-using static FactoredGpu.Tests.LinearAlgebra.DenseTestMatrices;
+using static FactoredGpu.Tests.Support.Dense;
 
 namespace FactoredGpu.Tests.LinearAlgebra;
 
@@ -19,13 +20,13 @@ public class BatchedSvdTests
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Decompose_ReconstructsWithOrthonormalFactors(int rows, int cols, int count) =>
-        CheckDecomposition(Random(rows * 1000 + cols, count, rows, cols), rows, cols, count);
+        CheckDecomposition(Uniform(rows * 1000 + cols, count, rows, cols), rows, cols, count);
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public void SingularValues_MatchMathNetAndDecompose(int rows, int cols, int count)
     {
-        double[] matrices = Random(rows * 31 + cols, count, rows, cols);
+        double[] matrices = Uniform(rows * 31 + cols, count, rows, cols);
         int k = Math.Min(rows, cols);
         var s = new double[count * k];
         BatchedSvd.SingularValues(matrices, rows, cols, count, s);
@@ -46,7 +47,7 @@ public class BatchedSvdTests
     {
         // 64×64 of rank 5: the trailing 59 singular values are rounding noise ~1e-16·S_max, so compare absolutely.
         const int n = 64, rank = 5;
-        double[] matrix = Multiply(Random(1, 1, n, rank), Random(2, 1, rank, n), n, rank, n);
+        double[] matrix = Multiply(Uniform(1, 1, n, rank), Uniform(2, 1, rank, n), n, rank, n);
         double[] s = CheckDecomposition(matrix, n, n, 1);
         Assert.All(s[rank..], value => Assert.True(value <= 1e-13 * s[0], $"trailing value {value} vs S_max {s[0]}"));
         Assert.True(s[rank - 1] > 1e-3 * s[0]);
@@ -57,8 +58,8 @@ public class BatchedSvdTests
     {
         // U·diag(10^-j)·Vᵀ with U, V orthonormal (QR of random matrices): known singular values spanning 15 decades.
         const int n = 16;
-        var uq = Matrix<double>.Build.DenseOfRowMajor(n, n, Random(3, 1, n, n)).QR().Q;
-        var vq = Matrix<double>.Build.DenseOfRowMajor(n, n, Random(4, 1, n, n)).QR().Q;
+        var uq = Matrix<double>.Build.DenseOfRowMajor(n, n, Uniform(3, 1, n, n)).QR().Q;
+        var vq = Matrix<double>.Build.DenseOfRowMajor(n, n, Uniform(4, 1, n, n)).QR().Q;
         var known = Enumerable.Range(0, n).Select(j => Math.Pow(10, -j)).ToArray();
         double[] matrix = (uq * Matrix<double>.Build.DiagonalOfDiagonalArray(known) * vq.Transpose()).ToRowArrays().SelectMany(r => r).ToArray();
         double[] s = CheckDecomposition(matrix, n, n, 1);
@@ -75,7 +76,7 @@ public class BatchedSvdTests
     [Fact]
     public void HugeAndTinyScales_DoNotOverflowOrUnderflow()
     {
-        double[] matrix = Random(5, 1, 9, 6);
+        double[] matrix = Uniform(5, 1, 9, 6);
         var s = new double[6];
         BatchedSvd.SingularValues(matrix, 9, 6, 1, s);
         foreach (double scale in new[] { 1e300, 1e-300 })
@@ -96,7 +97,7 @@ public class BatchedSvdTests
     public void NonFiniteMatrix_GivesNaNForThatMatrixOnly(double poison)
     {
         const int rows = 6, cols = 4, count = 3, k = 4;
-        double[] matrices = Random(6, count, rows, cols);
+        double[] matrices = Uniform(6, count, rows, cols);
         var cleanU = new double[count * rows * k];
         var cleanS = new double[count * k];
         var cleanV = new double[count * cols * k];
@@ -125,7 +126,7 @@ public class BatchedSvdTests
     public void Results_AreBitIdenticalAcrossRunsAndBatchSplits()
     {
         const int n = 64, count = 9;
-        double[] matrices = Random(7, count, n, n);
+        double[] matrices = Uniform(7, count, n, n);
         var (u1, s1, v1) = Run(matrices, n, n, count);
         var (u2, s2, v2) = Run(matrices, n, n, count);
         Assert.Equal(u1, u2);
