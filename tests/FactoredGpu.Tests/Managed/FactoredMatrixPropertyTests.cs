@@ -52,6 +52,7 @@ public sealed class FactoredMatrixPropertyTests
         using (var norm = f.Norm())
         {
             var expected = Enumerable.Range(0, count).Select(n => Math.Sqrt(ab.Skip(n * l * r).Take(l * r).Sum(x => x * x))).ToArray();
+            // Gram route vs the dense sum of squares, both float64 on O(1) data: a few ulps of ‖A‖‖B‖.
             Close.All(expected, norm.ToArray(), 1e-12, 1e-12, $"norm of {what}");
         }
 
@@ -74,6 +75,8 @@ public sealed class FactoredMatrixPropertyTests
             {
                 var dense = Matrix<double>.Build.DenseOfRowMajor(l, r, ab.Skip(n * l * r).Take(l * r).ToArray());
                 double[] expected = dense.Svd(false).S.Take(k).ToArray();
+                // The reference README's S tolerance; SingularValues squares the condition number (Grams), so its
+                // bound is √ε-class: 1e-7·S_max covers ε·S_max²/σ for σ ≥ 1e-8·S_max on these O(1), rank-k products.
                 double tolerance = 1e-10 * Math.Max(1, expected[0]);
                 Close.All(expected, sActual[(n * k)..((n + 1) * k)], 0, tolerance, $"S of {what}");
                 Close.All(expected, valuesActual[(n * k)..((n + 1) * k)], 0, 1e-7 * Math.Max(1, expected[0]), $"SingularValues of {what}");
@@ -92,6 +95,7 @@ public sealed class FactoredMatrixPropertyTests
         using (var even = f.MakeEven())
         using (var product = even.AB())
         {
+            // U·√S·√S·Vᵀ goes through the SVD: backward-stable, so 1e-9 of the largest entry (README's make_even form).
             Close.All(ab, product.ToArray(), 1e-9, 1e-9 * Math.Max(1, ab.Max(Math.Abs)), $"MakeEven of {what}");
         }
 
@@ -104,6 +108,7 @@ public sealed class FactoredMatrixPropertyTests
             for (int n = 0; n < count; n++)
             {
                 var expected = Matrix<double>.Build.DenseOfRowMajor(m, m, ba[(n * m * m)..((n + 1) * m * m)]).Evd().EigenValues.ToArray();
+                // Reference README eigenvalue tolerance: 1e-9·max(1, max |λ|), multiset comparison.
                 double scale = Math.Max(1, expected.Max(z => z.Magnitude));
                 Close.Multiset(expected.Select(z => z.Real).ToArray(), expected.Select(z => z.Imaginary).ToArray(), re[(n * m)..((n + 1) * m)], im[(n * m)..((n + 1) * m)], 1e-9 * scale, $"eigenvalues of {what}");
             }

@@ -58,6 +58,7 @@ public sealed partial class FactoredMatrixParityTests
             var (_, norms) = ReferenceFiles.Real(record.GetProperty("norm").GetProperty("value"));
             using var norm = f.Norm();
             Assert.Equal(ReferenceFiles.Shape(record.GetProperty("norm").GetProperty("value")), norm.Shape.ToArray());
+            // Reference README: norm() within 1e-10·max(1, S_max) for float64 (‖AB‖_F ≥ S_max, so this is looser, never tighter).
             Close.All(norms, norm.ToArray(), 0, 1e-10 * Math.Max(1, norms.Max()), "norm");
         }
     }
@@ -75,6 +76,7 @@ public sealed partial class FactoredMatrixParityTests
                 Assert.Equal(shape, actual.Shape.ToArray());
                 double[] actualRe = actual.Real.ToArray(), actualIm = actual.Imaginary.ToArray();
                 int m = shape[^1];
+                // Reference README: eigenvalues as multisets within 1e-9·max(1, max |λ|).
                 double scale = Math.Max(1, re.Zip(im, (x, y) => Math.Sqrt(x * x + y * y)).Max());
                 for (int batch = 0; batch * m < re.Length; batch++)
                 {
@@ -99,6 +101,7 @@ public sealed partial class FactoredMatrixParityTests
             {
                 var (sShape, sExpected) = ReferenceFiles.Real(svd.GetProperty("S"));
                 Assert.Equal(sShape, s.Shape.ToArray());
+                // Reference README: S within 1e-10·max(1, S_max); U, V after the sign rule within 1e-9 absolute.
                 Close.All(sExpected, s.ToArray(), 0, 1e-10 * Math.Max(1, sExpected.Max()), "S");
                 var (uShape, uExpected) = ReferenceFiles.Real(svd.GetProperty("U_signnorm"));
                 var (vShape, vExpected) = ReferenceFiles.Real(svd.GetProperty("V_signnorm"));
