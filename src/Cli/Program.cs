@@ -4,4 +4,6 @@ using FactoredGpu.Cli.Commands;
 
 var root = new RootCommand("factored: factored (low-rank) matrix algebra and transformer circuit analysis at hardware speed.");
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(DevicesCommand.Create());
+root.Subcommands.Add(SelftestCommand.Create());
 return CommandLine.Run(root, args);

@@ -1,10 +1,13 @@
 using FactoredGpu.Cli;
 using FactoredGpu.Cli.Commands;
+using FactoredGpu.Cli.Selftest;
+using FactoredGpu.Kernels;
 using Xunit;
 
 namespace FactoredGpu.Tests.Cli;
 
-/// <summary>The <c>factored</c> tool: the demo's numbers and one-line errors for bad input.</summary>
+/// <summary>The <c>factored</c> tool: the demo's numbers, devices, selftest, and one-line errors for bad input.</summary>
+/// <remarks>One class: the tests that swap <see cref="Console.Error"/> must not run in parallel.</remarks>
 public sealed class CliTests
 {
     [Fact]
@@ -22,21 +25,89 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Devices_lists_every_kind_and_why_the_absent_ones_are_not_usable()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, DevicesCommand.Run(output));
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.StartsWith("kind ", lines[0], StringComparison.Ordinal);
+        foreach (string kind in new[] { "cpu", "ilgpu-cpu", "cuda", "opencl" })
+        {
+            Assert.Contains(lines, line => line.StartsWith(kind + " ", StringComparison.Ordinal));
+        }
+
+        Assert.Matches(@"^cpu .* yes\s*$", lines[1]);
+        Assert.Matches(@"^ilgpu-cpu .*\b32\s+1024\s+yes\s*$", lines[2]);
+    }
+
+    [Fact]
+    public void Selftest_on_cpu_passes_every_operation_in_float_and_double()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, SelftestCommand.Run("cpu", output));
+        string text = output.ToString();
+
+        foreach (var test in SelftestCase.All)
+        {
+            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(test.Name)}\s+float\s+1,17,65,256\s.*\bpass\s*$", text);
+            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(test.Name)}\s+double\s+1,17,65,256\s.*\bpass\s*$", text);
+        }
+
+        foreach (var operation in Enum.GetValues<Operation>())
+        {
+            Assert.Contains(SelftestCase.All, test => test.Operation == operation);
+        }
+
+        Assert.Contains($"{2 * SelftestCase.All.Count} of {2 * SelftestCase.All.Count} passed", text, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Selftest_on_an_absent_accelerator_is_one_line_listing_the_usable_kinds_and_exit_code_2()
+    {
+        Skip.If(Accelerators.List().Any(a => a.Kind == AcceleratorKind.Cuda && a.Usable), "this machine has a usable CUDA device");
+
+        var (code, error) = RunWithStderr("selftest", "--accelerator", "cuda");
+
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("factored: Accelerator 'cuda' is not available: ", error, StringComparison.Ordinal);
+        Assert.Contains("Usable here: cpu (", error, StringComparison.Ordinal);
+        Assert.Contains("ilgpu-cpu (", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Selftest_with_an_unknown_accelerator_is_one_line_listing_the_valid_ones_and_exit_code_2()
+    {
+        var (code, error) = RunWithStderr("selftest", "--accelerator", "tpu");
+
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Equal("factored: Unknown accelerator 'tpu'; valid values are auto, cpu, cuda, opencl, ilgpu-cpu.", error.TrimEnd());
+    }
+
+    [Fact]
     public void Unknown_command_is_one_line_and_exit_code_2()
+    {
+        var (code, error) = RunWithStderr("no-such-command");
+
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.StartsWith("factored: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Error) RunWithStderr(params string[] args)
     {
         var error = new StringWriter();
         var saved = Console.Error;
         Console.SetError(error);
         try
         {
-            Assert.Equal(CommandLine.BadInput, CommandLine.Run(new System.CommandLine.RootCommand { DemoCommand.Create() }, ["no-such-command"]));
+            var root = new System.CommandLine.RootCommand { DemoCommand.Create(), DevicesCommand.Create(), SelftestCommand.Create() };
+            return (CommandLine.Run(root, args), error.ToString());
         }
         finally
         {
             Console.SetError(saved);
         }
-
-        Assert.StartsWith("factored: ", error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
 }
