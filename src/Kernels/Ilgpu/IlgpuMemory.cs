@@ -14,13 +14,19 @@ internal static class IlgpuMemory
         {
             return accelerator.Allocate1D<T>(length);
         }
-        catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
+        catch (Exception e) when (IsOutOfMemory(e))
         {
             long bytes = length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
             throw new InsufficientMemoryException(
                 $"{accelerator.Name}: {length} elements of {typeof(T).Name} ({bytes} bytes) could not be allocated; the device has {accelerator.MemorySize} bytes.", e);
         }
     }
+
+    /// <summary>
+    /// Exhaustion as the accelerators report it: managed memory on the CPU accelerator, a CUDA or OpenCL error from the
+    /// driver's allocation call otherwise (ILGPU exposes those errors only as text; the inner exception keeps it).
+    /// </summary>
+    private static bool IsOutOfMemory(Exception e) => e is OutOfMemoryException or AcceleratorException;
 
     /// <summary>Uploads the concatenation of <paramref name="parts"/> to one new device buffer.</summary>
     public static MemoryBuffer1D<long, Stride1D.Dense> Upload(Accelerator accelerator, params long[][] parts)

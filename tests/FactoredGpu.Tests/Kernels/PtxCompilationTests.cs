@@ -124,7 +124,9 @@ public sealed partial class PtxCompilationTests(ITestOutputHelper output)
         string? configured = Environment.GetEnvironmentVariable(PtxasVariable);
         if (!string.IsNullOrEmpty(configured))
         {
-            return File.Exists(configured) ? configured : null;
+            // A configured path that is wrong is a broken CI setup, not a machine without ptxas.
+            Assert.True(File.Exists(configured), $"{PtxasVariable}={configured} does not exist");
+            return configured;
         }
 
         return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
