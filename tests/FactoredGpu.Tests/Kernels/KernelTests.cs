@@ -18,7 +18,35 @@ public abstract class KernelTests
 
     protected abstract IKernels Kernels { get; }
 
-    [Theory]
+    /// <summary>
+    /// A slow backend (ILGPU's CPU accelerator runs ~0.1 GFLOP/s) runs only the cases whose every size is at most
+    /// <see cref="SmallSize"/>; the larger cases report skipped with the reason.
+    /// </summary>
+    protected virtual bool Small => false;
+
+    /// <summary>Why this backend cannot run here (no such device), or null when it can.</summary>
+    protected virtual string? Unavailable => null;
+
+    private const int SmallSize = 65;
+
+    /// <summary>The backend, after skipping the test when it has no device.</summary>
+    private IKernels Backend
+    {
+        get
+        {
+            Skip.If(Unavailable is not null, Unavailable);
+            return Kernels;
+        }
+    }
+
+    /// <summary>Skips a case too large for a <see cref="Small"/> backend.</summary>
+    private void SkipIfLarge(params int[] sizes)
+    {
+        _ = Backend;
+        Skip.If(Small && sizes.Max() > SmallSize, $"sizes ({string.Join(", ", sizes)}) exceed {SmallSize}, too slow on this backend; the small cases cover its bounds handling");
+    }
+
+    [SkippableTheory]
     [InlineData(1, 1, 1, 1, false, false, false)]
     [InlineData(2, 3, 17, 2, false, false, false)]
     [InlineData(63, 65, 127, 3, true, false, false)]
@@ -31,22 +59,26 @@ public abstract class KernelTests
     [InlineData(64, 600, 40, 3, false, false, true)] // A read in place over three Kc blocks, partial B strip, broadcast A
     [InlineData(48, 300, 33, 1, false, true, false)] // one item split into row tiles of A read in place
     [InlineData(72, 257, 64, 2, false, false, false)]
+    [InlineData(33, 65, 17, 3, true, true, true)]
+    [InlineData(65, 64, 65, 2, false, true, false)] // inner size a multiple of the GPU tile depth, outputs one past the tile
+    [InlineData(3, 17, 2, 4, true, false, true)]
     public void Gemm_matches_reference(int l, int m, int r, int count, bool transposeA, bool transposeB, bool broadcastA)
     {
+        SkipIfLarge(l, m, r);
         GemmCase<float>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: 1.5, beta: 0, seed: l + m + r);
         GemmCase<double>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: 1.5, beta: 0, seed: l + m + r);
         GemmCase<float>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: -0.5, beta: 0.75, seed: l * m + r);
         GemmCase<double>(l, m, r, count, transposeA, transposeB, broadcastA, alpha: -0.5, beta: 0.75, seed: l * m + r);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Gemm_with_zero_beta_does_not_read_c()
     {
         GemmCase<float>(17, 33, 65, 2, false, false, false, alpha: 2, beta: 0, seed: 5, fillC: float.NaN);
-        GemmCase<double>(63, 300, 31, 1, true, false, false, alpha: 2, beta: 0, seed: 6, fillC: double.NaN);
+        GemmCase<double>(63, Small ? SmallSize : 300, 31, 1, true, false, false, alpha: 2, beta: 0, seed: 6, fillC: double.NaN);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Gemm_with_empty_batch_or_zero_sizes()
     {
         GemmCase<float>(5, 3, 4, 0, false, false, false, alpha: 1, beta: 0, seed: 1);
@@ -58,7 +90,7 @@ public abstract class KernelTests
         GemmCase<double>(5, 0, 4, 2, false, false, false, alpha: 1, beta: 0, seed: 1, fillC: double.NaN);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, 1, 1, false, false)]
     [InlineData(17, 3, 2, true, false)]
     [InlineData(769, 63, 2, false, true)]
@@ -73,13 +105,16 @@ public abstract class KernelTests
     [InlineData(127, 12, 2, false, false)]
     [InlineData(17, 6, 2, true, false)]
     [InlineData(769, 64, 3, false, false)]
+    [InlineData(65, 65, 2, true, false)]
+    [InlineData(33, 64, 2, false, true)]
     public void Gram_matches_reference(int n, int m, int count, bool transposed, bool broadcast)
     {
+        SkipIfLarge(n, m);
         GramCase<float>(n, m, count, transposed, broadcast, seed: n + m);
         GramCase<double>(n, m, count, transposed, broadcast, seed: n + m);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, 1, 1, 1, false, false)]
     [InlineData(63, 17, 65, 3, true, false)]
     [InlineData(769, 65, 127, 2, false, true)]
@@ -88,13 +123,15 @@ public abstract class KernelTests
     [InlineData(5, 4, 7, 0, false, false)]
     [InlineData(769, 64, 769, 3, false, true)]
     [InlineData(127, 17, 63, 3, false, false)]
+    [InlineData(33, 65, 17, 2, false, true)]
     public void FrobeniusSquaredOfProduct_matches_reference(int l, int m, int r, int count, bool transposeA, bool broadcastB)
     {
+        SkipIfLarge(l, m, r);
         ProductCase<float>(ProductKind.Frobenius, l, m, r, count, transposeA, false, broadcastB, seed: l + m);
         ProductCase<double>(ProductKind.Frobenius, l, m, r, count, transposeA, false, broadcastB, seed: l + m);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, 1, 1, false, false)]
     [InlineData(17, 63, 3, false, false)]
     [InlineData(769, 65, 2, false, true)]
@@ -102,13 +139,15 @@ public abstract class KernelTests
     [InlineData(1100, 3, 2, true, true)]
     [InlineData(63, 1, 1, false, false)]
     [InlineData(0, 4, 2, false, false)]
+    [InlineData(65, 33, 2, true, true)]
     public void TraceOfProduct_matches_reference(int l, int m, int count, bool transposeA, bool transposeB)
     {
+        SkipIfLarge(l, m);
         ProductCase<float>(ProductKind.Trace, l, m, l, count, transposeA, transposeB, broadcastB: true, seed: l);
         ProductCase<double>(ProductKind.Trace, l, m, l, count, transposeA, transposeB, broadcastB: false, seed: l);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, 1, 1, 1, false, false)]
     [InlineData(17, 63, 65, 3, false, false)]
     [InlineData(769, 65, 127, 2, false, true)]
@@ -116,36 +155,42 @@ public abstract class KernelTests
     [InlineData(1100, 3, 1100, 1, true, true)]
     [InlineData(63, 1, 2, 2, false, false)]
     [InlineData(4, 5, 0, 2, false, false)]
+    [InlineData(33, 65, 17, 2, true, true)]
     public void DiagonalOfProduct_matches_reference(int l, int m, int r, int count, bool transposeA, bool transposeB)
     {
+        SkipIfLarge(l, m, r);
         ProductCase<float>(ProductKind.Diagonal, l, m, r, count, transposeA, transposeB, broadcastB: false, seed: r);
         ProductCase<double>(ProductKind.Diagonal, l, m, r, count, transposeA, transposeB, broadcastB: true, seed: r);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, 1, 1, false, false)]
     [InlineData(17, 65, 3, false, false)]
     [InlineData(769, 63, 2, true, false)]
     [InlineData(127, 2, 2, false, true)]
     [InlineData(0, 5, 2, false, false)]
+    [InlineData(65, 33, 2, true, true)]
     public void Scale_matches_reference(int rows, int cols, int count, bool transposed, bool broadcast)
     {
+        SkipIfLarge(rows, cols);
         ScaleCase<float>(rows, cols, count, transposed, broadcast, seed: rows);
         ScaleCase<double>(rows, cols, count, transposed, broadcast, seed: rows);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Results_are_bit_identical_across_calls_and_threads()
     {
-        using var a = Random<float>(2 * 300 * 513, seed: 11, out _);
-        using var b = Random<float>(2 * 513 * 257, seed: 12, out _);
-        MatrixBatch<float> left = MatrixBatch<float>.Contiguous(a, 2, 300, 513), right = MatrixBatch<float>.Contiguous(b, 2, 513, 257);
+        // Sizes that span several tiles and reduction strides on every backend (smaller on a slow one).
+        (int l, int m, int r) = Small ? (65, 63, 33) : (300, 513, 257);
+        using var a = Random<float>(2 * l * m, seed: 11, out _);
+        using var b = Random<float>(2 * m * r, seed: 12, out _);
+        MatrixBatch<float> left = MatrixBatch<float>.Contiguous(a, 2, l, m), right = MatrixBatch<float>.Contiguous(b, 2, m, r);
         float[] Product()
         {
-            using var c = Kernels.Allocate<float>(2 * 300 * 257);
-            Kernels.Gemm(1f, left, right, 0f, MatrixBatch<float>.Contiguous(c, 2, 300, 257));
+            using var c = Backend.Allocate<float>(2 * l * r);
+            Backend.Gemm(1f, left, right, 0f, MatrixBatch<float>.Contiguous(c, 2, l, r));
             float[] host = new float[c.Length];
-            Kernels.Download(c, 0, host);
+            Backend.Download(c, 0, host);
             return host;
         }
 
@@ -157,16 +202,16 @@ public abstract class KernelTests
 
         float[] Reductions()
         {
-            using var frobenius = Kernels.Allocate<float>(2);
-            using var trace = Kernels.Allocate<float>(2);
-            using var diagonal = Kernels.Allocate<float>(2 * 300);
-            Kernels.FrobeniusSquaredOfProduct(left, right, frobenius);
-            Kernels.TraceOfProduct(left, left.Transpose(), trace);
-            Kernels.DiagonalOfProduct(left, left.Transpose(), diagonal);
-            float[] host = new float[604];
-            Kernels.Download(frobenius, 0, host.AsSpan(0, 2));
-            Kernels.Download(trace, 0, host.AsSpan(2, 2));
-            Kernels.Download(diagonal, 0, host.AsSpan(4));
+            using var frobenius = Backend.Allocate<float>(2);
+            using var trace = Backend.Allocate<float>(2);
+            using var diagonal = Backend.Allocate<float>(2 * l);
+            Backend.FrobeniusSquaredOfProduct(left, right, frobenius);
+            Backend.TraceOfProduct(left, left.Transpose(), trace);
+            Backend.DiagonalOfProduct(left, left.Transpose(), diagonal);
+            float[] host = new float[4 + (2 * l)];
+            Backend.Download(frobenius, 0, host.AsSpan(0, 2));
+            Backend.Download(trace, 0, host.AsSpan(2, 2));
+            Backend.Download(diagonal, 0, host.AsSpan(4));
             return host;
         }
 
@@ -174,32 +219,32 @@ public abstract class KernelTests
         Parallel.For(0, 4, _ => Assert.Equal(reductions, Reductions()));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Shape_mismatch_names_both_shapes()
     {
-        using var buffer = Kernels.Allocate<double>(1000);
+        using var buffer = Backend.Allocate<double>(1000);
         var a = MatrixBatch<double>.Contiguous(buffer, 2, 3, 4);
         var b = MatrixBatch<double>.Contiguous(buffer, 2, 5, 6);
         var c = MatrixBatch<double>.Contiguous(buffer, 2, 3, 6);
-        var e = Assert.Throws<ArgumentException>(() => Kernels.Gemm(1.0, a, b, 0.0, c));
+        var e = Assert.Throws<ArgumentException>(() => Backend.Gemm(1.0, a, b, 0.0, c));
         Assert.Contains("[2 x 3x4]", e.Message, StringComparison.Ordinal);
         Assert.Contains("[2 x 5x6]", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<ArgumentException>(() => Kernels.TraceOfProduct(a, MatrixBatch<double>.Contiguous(buffer, 2, 4, 6), buffer));
+        e = Assert.Throws<ArgumentException>(() => Backend.TraceOfProduct(a, MatrixBatch<double>.Contiguous(buffer, 2, 4, 6), buffer));
         Assert.Contains("[2 x 3x4]", e.Message, StringComparison.Ordinal);
         Assert.Contains("[2 x 4x6]", e.Message, StringComparison.Ordinal);
-        e = Assert.Throws<ArgumentException>(() => Kernels.Gram(a, MatrixBatch<double>.Contiguous(buffer, 1, 4, 4)));
+        e = Assert.Throws<ArgumentException>(() => Backend.Gram(a, MatrixBatch<double>.Contiguous(buffer, 1, 4, 4)));
         Assert.Contains("[2 x 3x4]", e.Message, StringComparison.Ordinal);
         Assert.Contains("[1 x 4x4]", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Foreign_buffer_is_rejected()
     {
         using var other = new FactoredGpu.Kernels.Host.HostKernels();
         using var foreign = other.Allocate<float>(16);
-        using var own = Kernels.Allocate<float>(16);
+        using var own = Backend.Allocate<float>(16);
         var mine = MatrixBatch<float>.Contiguous(own, 1, 2, 2);
-        var e = Assert.Throws<ArgumentException>(() => Kernels.Gemm(1f, mine, mine, 0f, MatrixBatch<float>.Contiguous(foreign, 1, 2, 2)));
+        var e = Assert.Throws<ArgumentException>(() => Backend.Gemm(1f, mine, mine, 0f, MatrixBatch<float>.Contiguous(foreign, 1, 2, 2)));
         Assert.Equal("c", e.ParamName);
     }
 
@@ -222,10 +267,10 @@ public abstract class KernelTests
         {
             // β = 0 must ignore C; fill it with NaN (or the given value) to prove it.
             T[] nan = Enumerable.Repeat(T.CreateTruncating(fillC), (int)c.Buffer.Length).ToArray();
-            Kernels.Upload<T>(nan, c.Buffer, 0);
+            Backend.Upload<T>(nan, c.Buffer, 0);
         }
 
-        Kernels.Gemm(T.CreateTruncating(alpha), a, b, T.CreateTruncating(beta), c);
+        Backend.Gemm(T.CreateTruncating(alpha), a, b, T.CreateTruncating(beta), c);
         for (int n = 0; n < count; n++)
         {
             double[,] actual = Read(c, n);
@@ -256,7 +301,7 @@ public abstract class KernelTests
     {
         (MatrixBatch<T> x, double[][,] xv) = Operand<T>(count, n, m, transposed, broadcast, seed);
         (MatrixBatch<T> g, _) = Operand<T>(count, m, m, transposed: false, broadcast: false, seed + 1);
-        Kernels.Gram(x, g);
+        Backend.Gram(x, g);
         for (int b = 0; b < count; b++)
         {
             double[,] actual = Read(g, b);
@@ -287,22 +332,22 @@ public abstract class KernelTests
         (MatrixBatch<T> a, double[][,] av) = Operand<T>(count, l, m, transposeA, broadcast: false, seed);
         (MatrixBatch<T> b, double[][,] bv) = Operand<T>(count, m, r, transposeB, broadcastB, seed + 1);
         int d = Math.Min(l, r), perBatch = kind == ProductKind.Diagonal ? d : 1;
-        using DeviceBuffer<T> result = Kernels.Allocate<T>((count * perBatch) + 3);
+        using DeviceBuffer<T> result = Backend.Allocate<T>((count * perBatch) + 3);
         switch (kind)
         {
             case ProductKind.Frobenius:
-                Kernels.FrobeniusSquaredOfProduct(a, b, result);
+                Backend.FrobeniusSquaredOfProduct(a, b, result);
                 break;
             case ProductKind.Trace:
-                Kernels.TraceOfProduct(a, b, result);
+                Backend.TraceOfProduct(a, b, result);
                 break;
             default:
-                Kernels.DiagonalOfProduct(a, b, result);
+                Backend.DiagonalOfProduct(a, b, result);
                 break;
         }
 
         T[] actual = new T[result.Length];
-        Kernels.Download(result, 0, actual);
+        Backend.Download(result, 0, actual);
         for (int n = 0; n < count; n++)
         {
             double[,] product = new double[l, r], magnitude = new double[l, r];
@@ -353,7 +398,7 @@ public abstract class KernelTests
     {
         (MatrixBatch<T> s, double[][,] sv) = Operand<T>(count, rows, cols, transposed, broadcast, seed);
         (MatrixBatch<T> d, _) = Operand<T>(count, rows, cols, transposed: !transposed, broadcast: false, seed + 1);
-        Kernels.Scale(T.CreateTruncating(-2.5), s, d);
+        Backend.Scale(T.CreateTruncating(-2.5), s, d);
         for (int n = 0; n < count; n++)
         {
             double[,] actual = Read(d, n);
@@ -411,8 +456,8 @@ public abstract class KernelTests
             host[i] = T.CreateTruncating((random.NextDouble() * 2) - 1);
         }
 
-        DeviceBuffer<T> buffer = Kernels.Allocate<T>(length);
-        Kernels.Upload<T>(host, buffer, 0);
+        DeviceBuffer<T> buffer = Backend.Allocate<T>(length);
+        Backend.Upload<T>(host, buffer, 0);
         return buffer;
     }
 
@@ -420,7 +465,7 @@ public abstract class KernelTests
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] host = new T[batch.Buffer.Length];
-        Kernels.Download(batch.Buffer, 0, host);
+        Backend.Download(batch.Buffer, 0, host);
         var values = new double[batch.Rows, batch.Cols];
         for (int i = 0; i < batch.Rows; i++)
         {
