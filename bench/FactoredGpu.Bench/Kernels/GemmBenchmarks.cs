@@ -22,7 +22,7 @@ public class GemmBenchmarks
 {
     private const int BaselineSlice = 16;
 
-    private readonly HostKernels _kernels = HostKernels.Shared;
+    private IKernels _kernels = null!;
     private MatrixBatch<float> _a, _b, _c, _gram;
     private DeviceBuffer<float> _result = null!;
     private Matrix<float>[] _baselineA = [], _baselineB = [];
@@ -36,6 +36,7 @@ public class GemmBenchmarks
     {
         int[] s = Shape.Split('x').Select(int.Parse).ToArray();
         (int count, int m, int k, int n) = (s[0], s[1], s[2], s[3]);
+        _kernels = Accelerators.Create(Accelerators.Resolve(null));
         var random = new Random(42);
         _a = Filled(count, m, k, random);
         _b = Filled(count, k, n, random);
@@ -58,6 +59,7 @@ public class GemmBenchmarks
         }
 
         _result.Dispose();
+        _kernels.Dispose();
     }
 
     [Benchmark(Baseline = true)]

@@ -1,4 +1,5 @@
 using FactoredGpu;
+using FactoredGpu.Kernels;
 
 namespace FactoredGpu.Bench.Workloads;
 
@@ -7,12 +8,12 @@ internal static class Gpt2Heads
 {
     public const int Layers = 12, Heads = 12, DModel = 768, DHead = 64;
 
-    public static (StridedTensor<float> WV, StridedTensor<float> WO) Create(int seed = 2024)
+    public static (StridedTensor<float> WV, StridedTensor<float> WO) Create(IKernels backend, int seed = 2024)
     {
         var random = new Random(seed);
         return (
-            StridedTensor<float>.FromArray(Normal(random, Layers * Heads * DModel * DHead, 0.02f), Layers, Heads, DModel, DHead),
-            StridedTensor<float>.FromArray(Normal(random, Layers * Heads * DHead * DModel, 0.02f), Layers, Heads, DHead, DModel));
+            StridedTensor<float>.FromArray(backend, Normal(random, Layers * Heads * DModel * DHead, 0.02f), Layers, Heads, DModel, DHead),
+            StridedTensor<float>.FromArray(backend, Normal(random, Layers * Heads * DHead * DModel, 0.02f), Layers, Heads, DHead, DModel));
     }
 
     public static float[] Normal(Random random, int length, float sigma)

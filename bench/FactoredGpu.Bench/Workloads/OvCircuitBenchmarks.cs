@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using FactoredGpu;
+using FactoredGpu.Kernels;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace FactoredGpu.Bench.Workloads;
@@ -15,13 +16,15 @@ namespace FactoredGpu.Bench.Workloads;
 [CategoriesColumn]
 public class OvCircuitBenchmarks
 {
+    private IKernels _backend = null!;
     private StridedTensor<float> _wv = null!, _wo = null!;
     private FactoredMatrix<float> _ov = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        (_wv, _wo) = Gpt2Heads.Create();
+        _backend = Accelerators.Create(Accelerators.Resolve(null));
+        (_wv, _wo) = Gpt2Heads.Create(_backend);
         _ov = new FactoredMatrix<float>(_wv, _wo);
     }
 
@@ -31,6 +34,7 @@ public class OvCircuitBenchmarks
         _ov.Dispose();
         _wv.Dispose();
         _wo.Dispose();
+        _backend.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "W1 TransformerLens algorithm: B·A then eig with vectors")]
