@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using FactoredGpu.Kernels.Host;
+using FactoredGpu.Kernels;
 
 namespace FactoredGpu.Cli.Commands;
 
@@ -25,17 +25,23 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var command = new Command("demo", "Walk through the factored-matrix basics on TransformerLens's seed example (A 5x2, B 2x5).");
-        command.SetAction(_ => Run(Console.Out));
+        var accelerator = AcceleratorOption.Create();
+        var command = new Command("demo", "Walk through the factored-matrix basics on TransformerLens's seed example (A 5x2, B 2x5).") { accelerator };
+        command.SetAction(result =>
+        {
+            using var backend = Accelerators.Create(Accelerators.Resolve(result.GetValue(accelerator)));
+            return Run(backend, Console.Out);
+        });
         return command;
     }
 
-    public static int Run(TextWriter output)
+    public static int Run(IKernels backend, TextWriter output)
     {
-        using var a = StridedTensor<float>.FromArray(SeedA, 5, 2);
-        using var b = StridedTensor<float>.FromArray(SeedB, 2, 5);
+        using var a = StridedTensor<float>.FromArray(backend, SeedA, 5, 2);
+        using var b = StridedTensor<float>.FromArray(backend, SeedB, 2, 5);
         using var ab = new FactoredMatrix<float>(a, b);
         output.WriteLine("FactoredGpu demo: TransformerLens's seed example, torch.manual_seed(50); A = randn(5, 2); B = randn(2, 5)");
+        output.WriteLine($"  on {Accelerators.Name(backend.Kind)}: {backend.DeviceName}");
         output.WriteLine($"  AB = A·B as factors: {ab}");
         output.WriteLine();
 
@@ -44,7 +50,8 @@ internal static class DemoCommand
         using var norm = ab.Norm();
         output.WriteLine($"Norms       dense ‖AB‖_F = {F(denseNorm)}   factored (two 2x2 Grams, no SVD) = {F(norm.ToScalar())}");
 
-        using var denseFactored = new FactoredMatrix<float>(dense, Identity(5));
+        using var identity = Identity(backend, 5);
+        using var denseFactored = new FactoredMatrix<float>(dense, identity);
         using var denseEigen = denseFactored.Eigenvalues();
         using var eigen = ab.Eigenvalues();
         output.WriteLine($"Eigenvalues dense 5x5 eig = [{string.Join(", ", denseEigen.ToArray().Select(C))}]");
@@ -61,7 +68,7 @@ internal static class DemoCommand
             values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
         }
 
-        using var c = StridedTensor<float>.FromArray(values, 5, 300);
+        using var c = StridedTensor<float>.FromArray(backend, values, 5, 300);
         using var abc = ab * c;
         using var abcNorm = abc.Factored!.Norm();
         output.WriteLine($"AB·C with C a 5x300 matrix (N(0,1), seed 50) stays factored: {abc.Factored} — A stays 5x2, B·C is 2x300");
@@ -80,7 +87,7 @@ internal static class DemoCommand
         return 0;
     }
 
-    private static StridedTensor<float> Identity(int n)
+    private static StridedTensor<float> Identity(IKernels backend, int n)
     {
         var data = new float[n * n];
         for (int i = 0; i < n; i++)
@@ -88,7 +95,7 @@ internal static class DemoCommand
             data[i * n + i] = 1;
         }
 
-        return StridedTensor<float>.FromArray(HostKernels.Shared, data, n, n);
+        return StridedTensor<float>.FromArray(backend, data, n, n);
     }
 
     private static float[] Multiply(float[] a, float[] b)

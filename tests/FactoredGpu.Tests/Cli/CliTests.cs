@@ -14,7 +14,7 @@ public sealed class CliTests
     public void Demo_prints_the_notebook_numbers()
     {
         using var output = new StringWriter();
-        Assert.Equal(0, DemoCommand.Run(output));
+        Assert.Equal(0, DemoCommand.Run(FactoredGpu.Kernels.Host.HostKernels.Shared, output));
         string text = output.ToString();
 
         // TransformerLens's Main_Demo prints these (seed_notebook_case.json, "seed_notebook_printed").
