@@ -48,22 +48,19 @@ internal static class BatchedGemm
             return;
         }
 
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Run<T, Vector512<T>, Simd512<T>>(alpha, a, b, beta, c, upperTriangle);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Run<T, Vector256<T>, Simd256<T>>(alpha, a, b, beta, c, upperTriangle);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Run<T, Vector128<T>, Simd128<T>>(alpha, a, b, beta, c, upperTriangle);
-        }
-        else
-        {
-            Run<T, T, SimdScalar<T>>(alpha, a, b, beta, c, upperTriangle);
-        }
+        var gemm = new GemmOperation<T>(alpha, a, b, beta, c, upperTriangle);
+        Simd.Dispatch<T, GemmOperation<T>>(ref gemm);
+    }
+
+    /// <summary>The GEMM's arguments, run at the width <see cref="Simd.Dispatch{T, TOperation}"/> picks.</summary>
+    private readonly struct GemmOperation<TElement>(TElement alpha, MatrixBatch<TElement> a, MatrixBatch<TElement> b, TElement beta, MatrixBatch<TElement> c, bool upperTriangle)
+        : ISimdOperation<TElement>
+        where TElement : unmanaged, IFloatingPointIeee754<TElement>
+    {
+        public void Run<TVector, TSimd>()
+            where TVector : struct
+            where TSimd : ISimd<TElement, TVector> =>
+            BatchedGemm.Run<TElement, TVector, TSimd>(alpha, a, b, beta, c, upperTriangle);
     }
 
     private static void Run<T, TVector, TSimd>(T alpha, MatrixBatch<T> a, MatrixBatch<T> b, T beta, MatrixBatch<T> c, bool upperTriangle)

@@ -105,11 +105,24 @@ internal static class BatchedGram
 
     /// <summary>The upper tiles of every G without packing, when X has contiguous rows or columns; false otherwise.</summary>
     private static bool Unpacked<T>(in MatrixBatch<T> x, in MatrixBatch<T> gram)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        Vector512.IsHardwareAccelerated ? Unpacked<T, Vector512<T>, Simd512<T>>(x, gram)
-        : Vector256.IsHardwareAccelerated ? Unpacked<T, Vector256<T>, Simd256<T>>(x, gram)
-        : Vector128.IsHardwareAccelerated ? Unpacked<T, Vector128<T>, Simd128<T>>(x, gram)
-        : Unpacked<T, T, SimdScalar<T>>(x, gram);
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var unpacked = new UnpackedOperation<T> { X = x, Gram = gram };
+        Simd.Dispatch<T, UnpackedOperation<T>>(ref unpacked);
+        return unpacked.Done;
+    }
+
+    /// <summary>The unpacked Gram's arguments and outcome, run at the width <see cref="Simd.Dispatch{T, TOperation}"/> picks.</summary>
+    private struct UnpackedOperation<TElement> : ISimdOperation<TElement>
+        where TElement : unmanaged, IFloatingPointIeee754<TElement>
+    {
+        public MatrixBatch<TElement> X, Gram;
+        public bool Done;
+
+        public void Run<TVector, TSimd>()
+            where TVector : struct
+            where TSimd : ISimd<TElement, TVector> => Done = Unpacked<TElement, TVector, TSimd>(X, Gram);
+    }
 
     private static bool Unpacked<T, TVector, TSimd>(MatrixBatch<T> x, MatrixBatch<T> gram)
         where T : unmanaged, IFloatingPointIeee754<T>
