@@ -1,0 +1,161 @@
+using System.Numerics;
+
+namespace FactoredGpu.Circuits;
+
+/// <summary>
+/// Composition scores between attention circuits (Elhage et al., 2021), as TransformerLens's
+/// <c>utilities.matrix.composition_scores</c> and <c>HookedTransformer.all_composition_scores</c> compute them.
+/// </summary>
+public static class CompositionScores
+{
+    /// <summary>
+    /// <c>‖left·right‖_F / (‖left‖_F·‖right‖_F)</c> for every pair of matrices, which is TransformerLens's
+    /// <c>‖CollapseL(left)·CollapseR(right)‖_F / (‖CollapseL(left)‖_F·‖CollapseR(right)‖_F)</c>: the collapsed factors
+    /// differ from <c>left</c> and <c>right</c> only by orthonormal factors, which leave Frobenius norms unchanged.
+    /// </summary>
+    /// <typeparam name="TScalar">The element type.</typeparam>
+    /// <param name="left">The earlier circuits <c>[*leftLead, l, k]</c>, e.g. the OV circuits.</param>
+    /// <param name="right">The later circuits <c>[*rightLead, k, r]</c>, e.g. the QK circuits; <c>right.LDim</c> must equal <c>left.RDim</c>.</param>
+    /// <param name="broadcastDims">
+    /// True (TransformerLens's default): every left matrix is paired with every right one and the result has shape
+    /// <c>[*leftLead, *rightLead]</c>. False: the leading dimensions broadcast against each other by numpy rules.
+    /// </param>
+    /// <returns>The scores, in <c>[0, 1]</c> up to rounding, owned by the caller.</returns>
+    /// <remarks>
+    /// <para>No <c>l×r</c> matrix is formed. With <c>M = B_L·A_R</c> (<c>m_L×m_R</c> per pair, the one step whose cost is
+    /// inherent), <c>‖A_L·M·B_R‖²_F = tr(Mᵀ G_L M H_R) = Σ (G_L·M) ∘ (M·H_R)</c> with the Gram matrices
+    /// <c>G_L = A_LᵀA_L</c> and <c>H_R = B_R B_Rᵀ</c>, each computed once per circuit; the denominators are
+    /// <see cref="FactoredMatrix{TScalar}.Norm"/>. Per pair that is <c>m_L·m_R·(k + m_L + m_R)</c>
+    /// multiply-adds instead of SVDs; the elementwise sums run in float64.</para>
+    /// <para>Memory: three <c>m_L×m_R</c> matrices per pair (for GPT-2 small's 144×144 heads in float32, about 1 GB).</para>
+    /// <para>A pair whose left or right circuit is zero scores NaN (0/0), as in TransformerLens.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// <c>left.RDim ≠ right.LDim</c>, the leading dimensions do not broadcast (when <paramref name="broadcastDims"/> is
+    /// false), or the backends differ; the message names both shapes.
+    /// </exception>
+    public static StridedTensor<TScalar> Compute<TScalar>(FactoredMatrix<TScalar> left, FactoredMatrix<TScalar> right, bool broadcastDims = true)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        string shapes = $"shapes were left: {Shapes.Format(left.Shape)}, right: {Shapes.Format(right.Shape)}";
+        if (left.RDim != right.LDim)
+        {
+            throw new ArgumentException($"Composition scores need left.rdim == right.ldim; {shapes}.");
+        }
+
+        if (!ReferenceEquals(left.A.Backend, right.A.Backend))
+        {
+            throw new ArgumentException($"The circuits live on different backends ({left.A.Backend.Kind}, {right.A.Backend.Kind}); {shapes}.");
+        }
+
+        int nLeft = left.NDim - 2, nRight = right.NDim - 2;
+
+        // TransformerLens unsqueezes left at the end and right at the front, so every left matrix meets every right one.
+        var leftPlacement = broadcastDims ? [.. Enumerable.Repeat(TensorIndex.All, nLeft), .. Enumerable.Repeat(TensorIndex.NewAxis, nRight)] : Array.Empty<TensorIndex>();
+        var rightPlacement = broadcastDims ? Enumerable.Repeat(TensorIndex.NewAxis, nLeft).ToArray() : [];
+        int[] lead;
+        try
+        {
+            lead = broadcastDims ? Shapes.Concat(left.LeadingShape, right.LeadingShape) : Shapes.Broadcast(left.LeadingShape, right.LeadingShape, "Leading dimensions");
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Leading dimensions do not broadcast; {shapes}.", e);
+        }
+
+        using var leftGram = Gram(left.A);
+        using var rightBt = right.B.Transpose();
+        using var rightGram = Gram(rightBt);
+        using var bl = left.B.Index(leftPlacement);
+        using var gl = leftGram.Index(leftPlacement);
+        using var ar = right.A.Index(rightPlacement);
+        using var hr = rightGram.Index(rightPlacement);
+        using var middle = bl * ar;
+        using var gm = gl * middle;
+        using var mh = middle * hr;
+        TScalar[] x = gm.ToArray(), y = mh.ToArray();
+
+        using var leftNorms = left.Norm();
+        using var rightNorms = right.Norm();
+        using var leftPlaced = leftNorms.Index(leftPlacement);
+        using var rightPlaced = rightNorms.Index(rightPlacement);
+        using var leftExpanded = leftPlaced.BroadcastTo(lead);
+        using var rightExpanded = rightPlaced.BroadcastTo(lead);
+        TScalar[] leftNorm = leftExpanded.ToArray(), rightNorm = rightExpanded.ToArray();
+
+        int size = left.MDim * right.MDim;
+        var scores = new double[leftNorm.Length];
+        for (int p = 0; p < scores.Length; p++)
+        {
+            double sum = 0;
+            for (int i = p * size; i < (p + 1) * size; i++)
+            {
+                sum += double.CreateTruncating(x[i]) * double.CreateTruncating(y[i]);
+            }
+
+            // tr(MᵀGMH) ≥ 0 exactly; rounding can leave a tiny negative when the product nearly vanishes.
+            scores[p] = Math.Sqrt(Math.Max(sum, 0)) / (double.CreateTruncating(leftNorm[p]) * double.CreateTruncating(rightNorm[p]));
+        }
+
+        return HostDouble.To<TScalar>(left.A.Backend, scores, lead);
+    }
+
+    /// <summary>
+    /// The model-level Q-, K- and V-composition tables of TransformerLens's <c>all_composition_scores</c>:
+    /// <c>(OV, QK)</c>, <c>(OV, QKᵀ)</c> and <c>(OV, OV)</c>, each <c>[layers, heads, layers, heads]</c>, with the entries
+    /// whose second layer is not later than the first set to zero.
+    /// </summary>
+    /// <typeparam name="TScalar">The element type.</typeparam>
+    /// <param name="ov">The OV circuits <c>FactoredMatrix(W_V, W_O)</c>, leading shape <c>[layers, heads]</c>.</param>
+    /// <param name="qk">The QK circuits <c>FactoredMatrix(W_Q, W_Kᵀ)</c>, leading shape <c>[layers, heads]</c>.</param>
+    /// <returns>The three tables, owned by the caller.</returns>
+    /// <exception cref="ArgumentException">A circuit is not <c>[layers, heads, d_model, d_model]</c>, or the two disagree; the message names both shapes.</exception>
+    public static CompositionScoreTables<TScalar> ForModel<TScalar>(FactoredMatrix<TScalar> ov, FactoredMatrix<TScalar> qk)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        ArgumentNullException.ThrowIfNull(ov);
+        ArgumentNullException.ThrowIfNull(qk);
+        if (ov.NDim != 4 || !ov.Shape.SequenceEqual(qk.Shape) || ov.LDim != ov.RDim)
+        {
+            throw new ArgumentException($"Model circuits must both be [layers, heads, d_model, d_model]; shapes were OV: {Shapes.Format(ov.Shape)}, QK: {Shapes.Format(qk.Shape)}.");
+        }
+
+        using var qkT = qk.T;
+        using var q = Compute(ov, qk);
+        using var k = Compute(ov, qkT);
+        using var v = Compute(ov, ov);
+        return new CompositionScoreTables<TScalar>(LaterLayersOnly(q), LaterLayersOnly(k), LaterLayersOnly(v));
+    }
+
+    private static StridedTensor<TScalar> Gram<TScalar>(StridedTensor<TScalar> x)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        var gram = StridedTensor<TScalar>.Zeros(x.Backend, Shapes.Concat(x.Shape[..^2], x.Dim(-1), x.Dim(-1)));
+        if (gram.Length > 0)
+        {
+            x.Backend.Gram(x.AsBatch(), gram.AsBatch());
+        }
+
+        return gram;
+    }
+
+    /// <summary>Zeroes <c>[l1, h1, l2, h2]</c> where <c>l2 ≤ l1</c>: a head can only compose with heads of later layers.</summary>
+    private static StridedTensor<TScalar> LaterLayersOnly<TScalar>(StridedTensor<TScalar> scores)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        int layers = scores.Dim(0), heads = scores.Dim(1);
+        TScalar[] data = scores.ToArray();
+        for (int i = 0; i < data.Length; i++)
+        {
+            int layer1 = i / (heads * layers * heads), layer2 = i / heads % layers;
+            if (layer2 <= layer1)
+            {
+                data[i] = TScalar.Zero;
+            }
+        }
+
+        return StridedTensor<TScalar>.FromArray(scores.Backend, data, scores.Shape.ToArray());
+    }
+}
