@@ -16,14 +16,14 @@ public sealed partial class FactoredMatrix<TScalar>
     /// </summary>
     /// <param name="k">How many entries per row, <c>1 ≤ k ≤ r</c>.</param>
     /// <param name="memoryBudgetBytes">
-    /// The memory allowed for the result (<c>[..., l, k]</c> values and <c>int</c> indices) plus one tile of product rows
-    /// (<c>rows·r</c> elements of <typeparamref name="TScalar"/>); the tile height is the most rows that fit.
+    /// The memory allowed for the result (<c>[..., l, k]</c> values and <c>int</c> indices) plus one tile of product rows,
+    /// counted twice (<c>2·rows·r</c> elements of <typeparamref name="TScalar"/>: the tile on the backend and its host copy);
+    /// the tile height is the most rows that fit. A hard cap on what this call allocates.
     /// </param>
     /// <returns>Values <c>[..., l, k]</c>, descending along the last dimension, and their column indices.</returns>
     /// <remarks>
     /// <para>For each tile the backend multiplies a slice of <c>A</c>'s rows by <c>B</c> into one reused tile tensor; the
-    /// tile is downloaded and each row's top-k is kept in a size-<c>k</c> heap (<c>O(r·log k)</c>), rows in parallel. The
-    /// tile also exists once as its host copy, so the peak is the result plus two tiles.</para>
+    /// tile is downloaded and each row's top-k is kept in a size-<c>k</c> heap (<c>O(r·log k)</c>), rows in parallel.</para>
     /// <para>Order is total and the result deterministic (independent of the tile height and of thread scheduling):
     /// larger values first; equal values (including <c>-0</c> and <c>+0</c>) by lower column index; NaN ranks below every
     /// number, NaNs among themselves by lower column index. The values are those of <see cref="AB"/> to rounding (the same
@@ -40,7 +40,8 @@ public sealed partial class FactoredMatrix<TScalar>
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, r);
         long resultBytes = (long)count * l * k * (Unsafe.SizeOf<TScalar>() + sizeof(int));
-        long rowBytes = (long)r * Unsafe.SizeOf<TScalar>();
+        // Each tile row lives twice: in the backend's tile tensor and in its downloaded host copy.
+        long rowBytes = 2L * r * Unsafe.SizeOf<TScalar>();
         if (resultBytes > memoryBudgetBytes)
         {
             throw new InsufficientMemoryException($"The top-{k} of a product of shape {Shapes.Format(_shape)} needs {resultBytes} bytes for the result alone; the budget is {memoryBudgetBytes} bytes.");
@@ -48,7 +49,7 @@ public sealed partial class FactoredMatrix<TScalar>
 
         if (rowBytes > memoryBudgetBytes - resultBytes)
         {
-            throw new InsufficientMemoryException($"One row of the product of shape {Shapes.Format(_shape)} ({rowBytes} bytes) does not fit in the {memoryBudgetBytes - resultBytes} bytes of the {memoryBudgetBytes}-byte budget left after the {resultBytes}-byte result.");
+            throw new InsufficientMemoryException($"One row of the product of shape {Shapes.Format(_shape)} ({rowBytes} bytes with its host copy) does not fit in the {memoryBudgetBytes - resultBytes} bytes of the {memoryBudgetBytes}-byte budget left after the {resultBytes}-byte result.");
         }
 
         int tileRows = (int)Math.Min(l, (memoryBudgetBytes - resultBytes) / rowBytes);

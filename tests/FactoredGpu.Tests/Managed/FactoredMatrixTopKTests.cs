@@ -84,13 +84,13 @@ public sealed class FactoredMatrixTopKTests
         Assert.Throws<ArgumentOutOfRangeException>(() => f.TopK(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => f.TopK(11));
 
-        // The result of TopK(2) is 4·2·(8 + 4) = 96 bytes; one row is 80.
+        // The result of TopK(2) is 4·2·(8 + 4) = 96 bytes; one row is 80, counted twice (backend tile and host copy).
         Assert.Throws<InsufficientMemoryException>(() => f.TopK(2, 95));
-        Assert.Throws<InsufficientMemoryException>(() => f.TopK(2, 96 + 79));
-        using var oneRowAtATime = f.TopK(2, 96 + 80);
+        Assert.Throws<InsufficientMemoryException>(() => f.TopK(2, 96 + 159));
+        using var oneRowAtATime = f.TopK(2, 96 + 160);
         Assert.Equal([4, 2], oneRowAtATime.Shape.ToArray());
     }
 
-    /// <summary>A budget that holds the float64 result plus exactly <paramref name="rows"/> product rows.</summary>
-    private static long Budget(int totalRows, int k, int r, int rows) => (long)totalRows * k * (sizeof(double) + sizeof(int)) + (long)rows * r * sizeof(double);
+    /// <summary>A budget that holds the float64 result plus exactly <paramref name="rows"/> product rows (each counted twice: backend tile and host copy).</summary>
+    private static long Budget(int totalRows, int k, int r, int rows) => (long)totalRows * k * (sizeof(double) + sizeof(int)) + 2L * rows * r * sizeof(double);
 }
