@@ -1,0 +1,117 @@
+using System.Text.Json;
+using FactoredGpu.Tests.Support;
+using Xunit;
+
+namespace FactoredGpu.Tests.Parity;
+
+/// <summary>
+/// TransformerLens's full OV (<c>W_E @ OV @ W_U</c>) and full QK (<c>W_E @ QK @ W_E.T</c>) circuits of the dev GPT-2
+/// checkpoint (<c>dev_gpt2_reference.json</c>, processed weights) against the lazy <see cref="MatrixChain{TScalar}"/> route,
+/// which never forms the [L, H, V, dh] factors TransformerLens builds, and the eager TransformerLens-shaped
+/// <see cref="FactoredMatrix{TScalar}"/> route.
+/// </summary>
+public sealed class FullCircuitParityTests
+{
+    private static readonly Lazy<JsonDocument> Reference = new(() => ReferenceFiles.Load("dev_gpt2_reference.json"));
+
+    [Fact]
+    public void Full_OV_in_float64_matches_eigenvalues_copying_scores_singular_values_and_norms()
+    {
+        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float64").GetProperty("processed");
+        var weights = variant.GetProperty("weights");
+        var circuit = variant.GetProperty("circuits").GetProperty("full_OV");
+        using var we = ReferenceFiles.Tensor(weights.GetProperty("W_E"));
+        using var wv = ReferenceFiles.Tensor(weights.GetProperty("W_V"));
+        using var wo = ReferenceFiles.Tensor(weights.GetProperty("W_O"));
+        using var wu = ReferenceFiles.Tensor(weights.GetProperty("W_U"));
+        using var chain = MatrixChain<double>.Of(we, wv, wo, wu);
+
+        // Reference README tolerances (float64): eigenvalues 1e-9·max(1, max|λ|) as multisets; copying scores abs 1e-9;
+        // norm 1e-10·max(1, S_max). SingularValues goes through Grams (√ε-class): 1e-7·max(1, S_max).
+        using var eigen = chain.Eigenvalues();
+        var (shape, re, im) = ReferenceFiles.Complex(circuit.GetProperty("eigenvalues"));
+        Assert.Equal(shape, eigen.Shape.ToArray());
+        AssertEigenvalues(re, im, eigen.Real.ToArray(), eigen.Imaginary.ToArray(), shape[^1], 1e-9);
+        Close.All(ReferenceFiles.Real(circuit.GetProperty("copying_score")).Data, CopyingScores(eigen.Real.ToArray(), eigen.Imaginary.ToArray(), shape[^1]), 0, 1e-9, "copying score");
+
+        double[] s = ReferenceFiles.Real(circuit.GetProperty("S")).Data;
+        using var norm = chain.Norm();
+        Close.All(ReferenceFiles.Real(circuit.GetProperty("norm")).Data, norm.ToArray(), 0, 1e-10 * Math.Max(1, s.Max()), "norm");
+        using var values = chain.SingularValues();
+        Close.All(s, values.ToArray(), 0, 1e-7 * Math.Max(1, s.Max()), "S");
+
+        // The planted heads of layer 1: a copying head (+1) and an anti-copying head (−1).
+        double[] scores = CopyingScores(eigen.Real.ToArray(), eigen.Imaginary.ToArray(), shape[^1]);
+        Assert.Equal(1.0, scores[2], 1e-9);
+        Assert.Equal(-1.0, scores[3], 1e-9);
+
+        // The TransformerLens-shaped eager route reports TransformerLens's factor shapes and hidden dimension.
+        using var ov = new FactoredMatrix<double>(wv, wo);
+        using var left = we * ov;
+        using var product = (FactoredMatrix<double>)left * wu;
+        var full = product.Factored!;
+        Assert.Equal(ReferenceFiles.Shape(circuit.GetProperty("eigenvalues"))[..^1].Concat([we.Dim(0), wu.Dim(1)]).ToArray(), full.Shape.ToArray());
+        Assert.Equal(circuit.GetProperty("mdim").GetInt32(), full.MDim);
+        Assert.Equal(circuit.GetProperty("A_shape").EnumerateArray().Select(x => x.GetInt32()).ToArray(), full.A.Shape.ToArray());
+        Assert.Equal(circuit.GetProperty("B_shape").EnumerateArray().Select(x => x.GetInt32()).ToArray(), full.B.Shape.ToArray());
+    }
+
+    [Fact]
+    public void Full_QK_in_float64_matches_eigenvalues_singular_values_and_norms()
+    {
+        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float64").GetProperty("processed");
+        var weights = variant.GetProperty("weights");
+        var circuit = variant.GetProperty("circuits").GetProperty("full_QK");
+        using var we = ReferenceFiles.Tensor(weights.GetProperty("W_E"));
+        using var wq = ReferenceFiles.Tensor(weights.GetProperty("W_Q"));
+        using var wk = ReferenceFiles.Tensor(weights.GetProperty("W_K"));
+        using var wkt = wk.Transpose();
+        using var wet = we.Transpose();
+        using var chain = MatrixChain<double>.Of(we, wq, wkt, wet);
+
+        using var eigen = chain.Eigenvalues();
+        var (shape, re, im) = ReferenceFiles.Complex(circuit.GetProperty("eigenvalues"));
+        AssertEigenvalues(re, im, eigen.Real.ToArray(), eigen.Imaginary.ToArray(), shape[^1], 1e-9);
+        double[] s = ReferenceFiles.Real(circuit.GetProperty("S")).Data;
+        using var norm = chain.Norm();
+        Close.All(ReferenceFiles.Real(circuit.GetProperty("norm")).Data, norm.ToArray(), 0, 1e-10 * Math.Max(1, s.Max()), "norm");
+        using var values = chain.SingularValues();
+        Close.All(s, values.ToArray(), 0, 1e-7 * Math.Max(1, s.Max()), "S");
+    }
+
+    [Fact]
+    public void Full_OV_in_float32_matches_within_float_tolerances()
+    {
+        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float32").GetProperty("processed");
+        var weights = variant.GetProperty("weights");
+        var circuit = variant.GetProperty("circuits").GetProperty("full_OV");
+        using var we = ReferenceFiles.TensorF(weights.GetProperty("W_E"));
+        using var wv = ReferenceFiles.TensorF(weights.GetProperty("W_V"));
+        using var wo = ReferenceFiles.TensorF(weights.GetProperty("W_O"));
+        using var wu = ReferenceFiles.TensorF(weights.GetProperty("W_U"));
+        using var chain = MatrixChain<float>.Of(we, wv, wo, wu);
+
+        // Reference README (float32): full OV eigenvalues ≤ 1e-4·max|λ|; copying scores abs 1e-5.
+        using var eigen = chain.Eigenvalues();
+        var (shape, re, im) = ReferenceFiles.Complex(circuit.GetProperty("eigenvalues"));
+        double[] actualRe = [.. eigen.Real.ToArray().Select(x => (double)x)], actualIm = [.. eigen.Imaginary.ToArray().Select(x => (double)x)];
+        AssertEigenvalues(re, im, actualRe, actualIm, shape[^1], 1e-4);
+        Close.All(ReferenceFiles.Real(circuit.GetProperty("copying_score")).Data, CopyingScores(actualRe, actualIm, shape[^1]), 0, 1e-5, "copying score");
+    }
+
+    /// <summary>Per head, as multisets, within <paramref name="relative"/>·max(1, max|λ|) of that head.</summary>
+    private static void AssertEigenvalues(double[] re, double[] im, double[] actualRe, double[] actualIm, int m, double relative)
+    {
+        for (int head = 0; head * m < re.Length; head++)
+        {
+            var range = (head * m)..((head + 1) * m);
+            double scale = Math.Max(1, re[range].Zip(im[range], (x, y) => Math.Sqrt(x * x + y * y)).Max());
+            Close.Multiset(re[range], im[range], actualRe[range], actualIm[range], relative * scale, $"head {head}");
+        }
+    }
+
+    /// <summary>TransformerLens's copying score: <c>Re(Σλ) / Σ|λ|</c> per head.</summary>
+    private static double[] CopyingScores(double[] re, double[] im, int m) =>
+        [.. Enumerable.Range(0, re.Length / m).Select(h =>
+            Enumerable.Range(h * m, m).Sum(i => re[i]) / Enumerable.Range(h * m, m).Sum(i => Math.Sqrt(re[i] * re[i] + im[i] * im[i])))];
+}
