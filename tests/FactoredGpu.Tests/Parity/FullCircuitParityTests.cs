@@ -99,6 +99,42 @@ public sealed class FullCircuitParityTests
         Close.All(ReferenceFiles.Real(circuit.GetProperty("copying_score")).Data, CopyingScores(actualRe, actualIm, shape[^1]), 0, 1e-5, "copying score");
     }
 
+    [Fact]
+    public void Full_OV_diagonal_and_row_top_k_match_the_recorded_product()
+    {
+        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float64").GetProperty("processed");
+        var weights = variant.GetProperty("weights");
+        var (abShape, ab) = ReferenceFiles.Real(variant.GetProperty("circuits").GetProperty("full_OV").GetProperty("AB"));
+        using var we = ReferenceFiles.Tensor(weights.GetProperty("W_E"));
+        using var wv = ReferenceFiles.Tensor(weights.GetProperty("W_V"));
+        using var wo = ReferenceFiles.Tensor(weights.GetProperty("W_O"));
+        using var wu = ReferenceFiles.Tensor(weights.GetProperty("W_U"));
+        using var chain = MatrixChain<double>.Of(we, wv, wo, wu);
+        int v = abShape[^1], heads = ab.Length / (v * v), k = 3;
+
+        // Reference README (float64 products): rtol 1e-12, atol 1e-12·max(1, max |x|).
+        using var diagonal = chain.Diagonal();
+        Assert.Equal([.. abShape[..^2], v], diagonal.Shape.ToArray());
+        Close.Parity([.. Enumerable.Range(0, heads * v).Select(i => ab[((i / v) * v * v) + ((i % v) * v) + (i % v)])], diagonal.ToArray(), "diag(full OV)");
+
+        // Top-k per row: the recorded row sorted descending; indices compared where the value gap is clear.
+        using var top = chain.TopK(k, memoryBudgetBytes: 4096);
+        double[] values = top.Values.ToArray();
+        for (int row = 0; row < heads * v; row++)
+        {
+            var expected = Enumerable.Range(0, v).OrderByDescending(j => ab[(row * v) + j]).ThenBy(j => j).Take(k + 1).ToArray();
+            for (int i = 0; i < k; i++)
+            {
+                double want = ab[(row * v) + expected[i]];
+                Assert.Equal(want, values[(row * k) + i], 1e-12 * Math.Max(1, Math.Abs(want)));
+                if (Math.Abs(want - ab[(row * v) + expected[i + 1]]) > 1e-9)
+                {
+                    Assert.Equal(expected[i], top.Indices[(row * k) + i]);
+                }
+            }
+        }
+    }
+
     /// <summary>Per head, as multisets, within <paramref name="relative"/>·max(1, max|λ|) of that head.</summary>
     private static void AssertEigenvalues(double[] re, double[] im, double[] actualRe, double[] actualIm, int m, double relative)
     {
