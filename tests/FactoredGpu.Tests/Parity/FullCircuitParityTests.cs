@@ -17,14 +17,8 @@ public sealed class FullCircuitParityTests
     [Fact]
     public void Full_OV_in_float64_matches_eigenvalues_copying_scores_singular_values_and_norms()
     {
-        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float64").GetProperty("processed");
-        var weights = variant.GetProperty("weights");
-        var circuit = variant.GetProperty("circuits").GetProperty("full_OV");
-        using var we = ReferenceFiles.Tensor(weights.GetProperty("W_E"));
-        using var wv = ReferenceFiles.Tensor(weights.GetProperty("W_V"));
-        using var wo = ReferenceFiles.Tensor(weights.GetProperty("W_O"));
-        using var wu = ReferenceFiles.Tensor(weights.GetProperty("W_U"));
-        using var chain = MatrixChain<double>.Of(we, wv, wo, wu);
+        using var ov = new FullOv<double>("float64");
+        var (circuit, chain, we, wu) = (ov.Circuit, ov.Chain, ov.WE, ov.WU);
 
         // Reference README tolerances (float64): eigenvalues 1e-9·max(1, max|λ|) as multisets; copying scores abs 1e-9;
         // norm 1e-10·max(1, S_max). SingularValues goes through Grams (√ε-class): 1e-7·max(1, S_max).
@@ -46,8 +40,8 @@ public sealed class FullCircuitParityTests
         Assert.Equal(-1.0, scores[3], 1e-9);
 
         // The TransformerLens-shaped eager route reports TransformerLens's factor shapes and hidden dimension.
-        using var ov = new FactoredMatrix<double>(wv, wo);
-        using var left = we * ov;
+        using var factored = new FactoredMatrix<double>(ov.WV, ov.WO);
+        using var left = we * factored;
         using var product = (FactoredMatrix<double>)left * wu;
         var full = product.Factored!;
         Assert.Equal(ReferenceFiles.Shape(circuit.GetProperty("eigenvalues"))[..^1].Concat([we.Dim(0), wu.Dim(1)]).ToArray(), full.Shape.ToArray());
@@ -82,14 +76,8 @@ public sealed class FullCircuitParityTests
     [Fact]
     public void Full_OV_in_float32_matches_within_float_tolerances()
     {
-        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float32").GetProperty("processed");
-        var weights = variant.GetProperty("weights");
-        var circuit = variant.GetProperty("circuits").GetProperty("full_OV");
-        using var we = ReferenceFiles.TensorF(weights.GetProperty("W_E"));
-        using var wv = ReferenceFiles.TensorF(weights.GetProperty("W_V"));
-        using var wo = ReferenceFiles.TensorF(weights.GetProperty("W_O"));
-        using var wu = ReferenceFiles.TensorF(weights.GetProperty("W_U"));
-        using var chain = MatrixChain<float>.Of(we, wv, wo, wu);
+        using var ov = new FullOv<float>("float32");
+        var (circuit, chain) = (ov.Circuit, ov.Chain);
 
         // Reference README (float32): full OV eigenvalues ≤ 1e-4·max|λ|; copying scores abs 1e-5.
         using var eigen = chain.Eigenvalues();
@@ -102,14 +90,9 @@ public sealed class FullCircuitParityTests
     [Fact]
     public void Full_OV_diagonal_and_row_top_k_match_the_recorded_product()
     {
-        var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty("float64").GetProperty("processed");
-        var weights = variant.GetProperty("weights");
-        var (abShape, ab) = ReferenceFiles.Real(variant.GetProperty("circuits").GetProperty("full_OV").GetProperty("AB"));
-        using var we = ReferenceFiles.Tensor(weights.GetProperty("W_E"));
-        using var wv = ReferenceFiles.Tensor(weights.GetProperty("W_V"));
-        using var wo = ReferenceFiles.Tensor(weights.GetProperty("W_O"));
-        using var wu = ReferenceFiles.Tensor(weights.GetProperty("W_U"));
-        using var chain = MatrixChain<double>.Of(we, wv, wo, wu);
+        using var ov = new FullOv<double>("float64");
+        var chain = ov.Chain;
+        var (abShape, ab) = ReferenceFiles.Real(ov.Circuit.GetProperty("AB"));
         int v = abShape[^1], heads = ab.Length / (v * v), k = 3;
 
         // Reference README (float64 products): rtol 1e-12, atol 1e-12·max(1, max |x|).
@@ -131,6 +114,47 @@ public sealed class FullCircuitParityTests
                 {
                     Assert.Equal(expected[i], top.Indices[(row * k) + i]);
                 }
+            }
+        }
+    }
+
+    /// <summary>The processed dev GPT-2 weights of one precision, the recorded full OV circuit, and the lazy chain W_E·W_V·W_O·W_U.</summary>
+    private sealed class FullOv<T> : IDisposable
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        public FullOv(string precision)
+        {
+            var variant = Reference.Value.RootElement.GetProperty("variants").GetProperty(precision).GetProperty("processed");
+            var weights = variant.GetProperty("weights");
+            Circuit = variant.GetProperty("circuits").GetProperty("full_OV");
+            StridedTensor<T> Load(string name)
+            {
+                var (shape, data) = ReferenceFiles.Real(weights.GetProperty(name));
+                return StridedTensor<T>.FromArray([.. data.Select(T.CreateTruncating)], shape);
+            }
+
+            (WE, WV, WO, WU) = (Load("W_E"), Load("W_V"), Load("W_O"), Load("W_U"));
+            Chain = MatrixChain<T>.Of(WE, WV, WO, WU);
+        }
+
+        public JsonElement Circuit { get; }
+
+        public StridedTensor<T> WE { get; }
+
+        public StridedTensor<T> WV { get; }
+
+        public StridedTensor<T> WO { get; }
+
+        public StridedTensor<T> WU { get; }
+
+        public MatrixChain<T> Chain { get; }
+
+        public void Dispose()
+        {
+            Chain.Dispose();
+            foreach (var tensor in new[] { WE, WV, WO, WU })
+            {
+                tensor.Dispose();
             }
         }
     }
