@@ -45,9 +45,9 @@ public static class CompositionScores
             throw new ArgumentException($"Composition scores need left.rdim == right.ldim; {shapes}.");
         }
 
-        if (!ReferenceEquals(left.A.Backend, right.A.Backend))
+        if (!ReferenceEquals(left.Backend, right.Backend))
         {
-            throw new ArgumentException($"The circuits live on different backends ({left.A.Backend.Kind}, {right.A.Backend.Kind}); {shapes}.");
+            throw new ArgumentException($"The circuits live on different backends ({left.Backend.Kind}, {right.Backend.Kind}); {shapes}.");
         }
 
         int nLeft = left.NDim - 2, nRight = right.NDim - 2;
@@ -99,7 +99,7 @@ public static class CompositionScores
             scores[p] = Math.Sqrt(Math.Max(sum, 0)) / (double.CreateTruncating(leftNorm[p]) * double.CreateTruncating(rightNorm[p]));
         }
 
-        return HostDouble.To<TScalar>(left.A.Backend, scores, lead);
+        return HostDouble.To<TScalar>(left.Backend, scores, lead);
     }
 
     /// <summary>

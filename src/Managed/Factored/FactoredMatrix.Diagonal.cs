@@ -18,10 +18,10 @@ public sealed partial class FactoredMatrix<TScalar>
     public StridedTensor<TScalar> Diagonal()
     {
         int count = checked((int)Shapes.Product(LeadingShape)), n = Math.Min(LDim, RDim);
-        var diagonal = StridedTensor<TScalar>.Zeros(A.Backend, Shapes.Concat(LeadingShape, n));
+        var diagonal = StridedTensor<TScalar>.Zeros(Backend, Shapes.Concat(LeadingShape, n));
         if (count > 0 && n > 0)
         {
-            A.Backend.DiagonalOfProduct(A.AsBatch(), B.AsBatch(), diagonal.Buffer);
+            Backend.DiagonalOfProduct(A.AsBatch(), B.AsBatch(), diagonal.Buffer);
         }
 
         return diagonal;

@@ -16,10 +16,14 @@ public sealed partial class FactoredMatrix<TScalar>
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        using var step = left * right.A;
+        if (right.LDim != left.RDim)
+        {
+            throw new ArgumentException($"Right matrix must match on inner dimension, shapes were self: {Shapes.Format(left.Shape)}, other: {Shapes.Format(right.Shape)}.");
+        }
 
-        // A product with a matrix is always factored; the wrapper owns nothing else.
-        return (FactoredMatrix<TScalar>)(step * right.B);
+        // TransformerLens's (F·G.A)·G.B, with G.A and G.B kept as the lazy products they are.
+        using var step = left.Times(right.LeftFactors);
+        return step.Times(right.RightFactors);
     }
 
     /// <summary>
@@ -52,15 +56,17 @@ public sealed partial class FactoredMatrix<TScalar>
             throw new ArgumentException($"Right matrix must match on inner dimension, shapes were self: {Shapes.Format(left.Shape)}, other: {Shapes.Format(right.Shape)}.");
         }
 
-        if (left.RDim > left.MDim)
-        {
-            using var bm = left.B * right;
-            return new FactoredProduct<TScalar>(new FactoredMatrix<TScalar>(left.A, bm));
-        }
-
-        using var ab = left.AB();
-        return new FactoredProduct<TScalar>(new FactoredMatrix<TScalar>(ab, right));
+        return new FactoredProduct<TScalar>(left.Times([right]));
     }
+
+    /// <summary>
+    /// TransformerLens's rule for <c>F·M</c>, kept lazy: <c>(A, B·M)</c> when <c>r &gt; m</c>, else <c>(A·B, M)</c>, with
+    /// <c>M = factors[0]⋯factors[^1]</c> and nothing multiplied until a factor or a reduction is asked for.
+    /// </summary>
+    private FactoredMatrix<TScalar> Times(StridedTensor<TScalar>[] factors) =>
+        RDim > MDim
+            ? new FactoredMatrix<TScalar>(_left, [.. _right, .. factors])
+            : new FactoredMatrix<TScalar>([.. _left, .. _right], factors);
 
     /// <summary>
     /// <c>M·F</c> for a matrix (or batch) <c>M [..., n, l]</c>: factored <c>(M·A, B)</c> when <c>l &gt; m</c>, else <c>(M, A·B)</c>.
@@ -87,14 +93,10 @@ public sealed partial class FactoredMatrix<TScalar>
             return new FactoredProduct<TScalar>(uab.Squeeze(-2));
         }
 
-        if (right.LDim > right.MDim)
-        {
-            using var ma = left * right.A;
-            return new FactoredProduct<TScalar>(new FactoredMatrix<TScalar>(ma, right.B));
-        }
-
-        using var ab = right.AB();
-        return new FactoredProduct<TScalar>(new FactoredMatrix<TScalar>(left, ab));
+        // TransformerLens's rule, kept lazy: (M·A, B) when l > m, else (M, A·B).
+        return new FactoredProduct<TScalar>(right.LDim > right.MDim
+            ? new FactoredMatrix<TScalar>([left, .. right.LeftFactors], right.RightFactors)
+            : new FactoredMatrix<TScalar>([left], [.. right.LeftFactors, .. right.RightFactors]));
     }
 
     /// <summary>Scales by a scalar: <c>(s·A, B)</c>.</summary>
@@ -104,8 +106,14 @@ public sealed partial class FactoredMatrix<TScalar>
     public static FactoredMatrix<TScalar> operator *(FactoredMatrix<TScalar> matrix, TScalar scalar)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        using var scaled = matrix.A * scalar;
-        return new FactoredMatrix<TScalar>(scaled, matrix.B);
+        if (!matrix.IsLazy)
+        {
+            using var scaled = matrix.A * scalar;
+            return new FactoredMatrix<TScalar>(scaled, matrix.B);
+        }
+
+        using var first = matrix.LeftFactors[0] * scalar;
+        return new FactoredMatrix<TScalar>([first, .. matrix.LeftFactors[1..]], matrix.RightFactors);
     }
 
     /// <summary>Scales by a scalar: <c>(s·A, B)</c>.</summary>

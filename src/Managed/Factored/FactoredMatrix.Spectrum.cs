@@ -25,7 +25,7 @@ public sealed partial class FactoredMatrix<TScalar>
         var imaginary = new double[count * m];
         BatchedEigenvalues.Compute(HostDouble.From(ba), m, count, real, imaginary);
         int[] shape = Shapes.Concat(LeadingShape, m);
-        return new ComplexTensor<TScalar>(HostDouble.To<TScalar>(A.Backend, real, shape), HostDouble.To<TScalar>(A.Backend, imaginary, shape));
+        return new ComplexTensor<TScalar>(HostDouble.To<TScalar>(Backend, real, shape), HostDouble.To<TScalar>(Backend, imaginary, shape));
     }
 
     /// <summary>The Frobenius norm <c>‖A·B‖_F</c> per leading index, shape <see cref="LeadingShape"/>.</summary>
@@ -38,7 +38,14 @@ public sealed partial class FactoredMatrix<TScalar>
     /// </remarks>
     public StridedTensor<TScalar> Norm()
     {
-        var backend = A.Backend;
+        if (IsLazy)
+        {
+            // Grams propagated through the lazy factors (MatrixChain.Norm): neither A nor B is formed.
+            using var chain = MatrixChain<TScalar>.Of([.. _left, .. _right]);
+            return chain.Norm();
+        }
+
+        var backend = Backend;
         var a = A.AsBatch();
         using var squares = backend.Allocate<TScalar>(a.Count);
         backend.FrobeniusSquaredOfProduct(a, B.AsBatch(), squares);
@@ -72,7 +79,14 @@ public sealed partial class FactoredMatrix<TScalar>
     public StridedTensor<TScalar> SingularValues()
     {
         int count = checked((int)Shapes.Product(LeadingShape)), m = MDim, k = Math.Min(m, Math.Min(LDim, RDim));
-        var backend = A.Backend;
+        // The chain route returns min(l, smallest inner size, r) values; when that is k it never forms A or B.
+        if (IsLazy && _left.Concat(_right).SkipLast(1).Min(f => f.Dim(-1)) >= k)
+        {
+            using var chain = MatrixChain<TScalar>.Of([.. _left, .. _right]);
+            return chain.SingularValues();
+        }
+
+        var backend = Backend;
         using var left = StridedTensor<TScalar>.Zeros(backend, count, m, m);
         using var right = StridedTensor<TScalar>.Zeros(backend, count, m, m);
         backend.Gram(A.AsBatch(), left.AsBatch());

@@ -29,9 +29,9 @@ public sealed partial class FactoredMatrix<TScalar>
             throw new ArgumentException($"Factored matrices must have equal (l, r) to be added; {shapes}.");
         }
 
-        if (!ReferenceEquals(left.A.Backend, right.A.Backend))
+        if (!ReferenceEquals(left.Backend, right.Backend))
         {
-            throw new ArgumentException($"Factored matrices live on different backends ({left.A.Backend.Kind}, {right.A.Backend.Kind}); {shapes}.");
+            throw new ArgumentException($"Factored matrices live on different backends ({left.Backend.Kind}, {right.Backend.Kind}); {shapes}.");
         }
 
         int[] leading;

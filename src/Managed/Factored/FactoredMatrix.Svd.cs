@@ -150,7 +150,7 @@ public sealed partial class FactoredMatrix<TScalar>
         {
             _owner = owner;
             (_u, _s, _v, _k) = (u, s, v, k);
-            var backend = owner.A.Backend;
+            var backend = owner.Backend;
             U = HostDouble.To<TScalar>(backend, u, Shapes.Concat(owner.LeadingShape, owner.LDim, k));
             S = HostDouble.To<TScalar>(backend, s, Shapes.Concat(owner.LeadingShape, k));
             V = HostDouble.To<TScalar>(backend, v, Shapes.Concat(owner.LeadingShape, owner.RDim, k));
@@ -173,7 +173,7 @@ public sealed partial class FactoredMatrix<TScalar>
                 result[i] = _u[i] * f(_s[batch * _k + column]);
             }
 
-            return HostDouble.To<TScalar>(_owner.A.Backend, result, Shapes.Concat(_owner.LeadingShape, l, _k));
+            return HostDouble.To<TScalar>(_owner.Backend, result, Shapes.Concat(_owner.LeadingShape, l, _k));
         }
 
         /// <summary><c>diag(f(S))·Vᵀ</c>, shape <c>[..., k, r]</c>.</summary>
@@ -187,7 +187,7 @@ public sealed partial class FactoredMatrix<TScalar>
                 result[i] = f(_s[batch * _k + row]) * _v[(batch * r + column) * _k + row];
             }
 
-            return HostDouble.To<TScalar>(_owner.A.Backend, result, Shapes.Concat(_owner.LeadingShape, _k, r));
+            return HostDouble.To<TScalar>(_owner.Backend, result, Shapes.Concat(_owner.LeadingShape, _k, r));
         }
 
         public void Dispose()

@@ -61,12 +61,12 @@ public sealed partial class FactoredMatrix<TScalar>
         }
 
         int[] shape = Shapes.Concat(LeadingShape, l, k);
-        return new TopKResult<TScalar>(StridedTensor<TScalar>.FromArray(A.Backend, values, shape), indices, shape);
+        return new TopKResult<TScalar>(StridedTensor<TScalar>.FromArray(Backend, values, shape), indices, shape);
     }
 
     private void StreamTiles(int k, int tileRows, TScalar[] values, int[] indices)
     {
-        var backend = A.Backend;
+        var backend = Backend;
         var a = A.AsBatch();
         var b = B.AsBatch();
         int l = LDim, r = RDim;

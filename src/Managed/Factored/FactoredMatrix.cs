@@ -1,4 +1,5 @@
 using System.Numerics;
+using FactoredGpu.Kernels;
 
 namespace FactoredGpu;
 
@@ -21,6 +22,12 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
 {
     private readonly int[] _shape;
+    private readonly int _mdim;
+
+    // A = _left[0]·…·_left[^1] and B = _right[0]·…·_right[^1], each list kept lazy until A or B is asked for.
+    private readonly StridedTensor<TScalar>[] _left, _right;
+    private readonly Lock _factorLock = new();
+    private StridedTensor<TScalar>? _a, _b;
     private readonly Lock _svdLock = new();
     private SvdCache? _svd;
 
@@ -60,16 +67,60 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
             throw new ArgumentException($"Cannot broadcast leading dimensions: A has shape {Shapes.Format(a.Shape)}, B has shape {Shapes.Format(b.Shape)}.", e);
         }
 
-        A = a.BroadcastLeading(leading);
-        B = b.BroadcastLeading(leading);
+        _a = a.BroadcastLeading(leading);
+        _b = b.BroadcastLeading(leading);
+        _left = [_a];
+        _right = [_b];
         _shape = Shapes.Concat(leading, a.Dim(-2), b.Dim(-1));
+        _mdim = a.Dim(-1);
+    }
+
+    /// <summary>
+    /// The lazy factored matrix <c>(L₁⋯L_p)·(R₁⋯R_q)</c>: <see cref="A"/> is the product of <paramref name="left"/> and
+    /// <see cref="B"/> that of <paramref name="right"/>, both computed only when asked for.
+    /// </summary>
+    /// <exception cref="ArgumentException">The factors do not chain or their leading dimensions do not broadcast.</exception>
+    internal FactoredMatrix(StridedTensor<TScalar>[] left, StridedTensor<TScalar>[] right)
+    {
+        if (left.Length == 1 && right.Length == 1)
+        {
+            throw new ArgumentException("Use the public constructor for two plain factors.");
+        }
+
+        int[] leading;
+        using (var chain = MatrixChain<TScalar>.Of([.. left, .. right]))
+        {
+            leading = chain.LeadingShape.ToArray();
+        }
+
+        _left = [.. left.Select(f => f.BroadcastTo(f.Shape.ToArray()))];
+        _right = [.. right.Select(f => f.BroadcastTo(f.Shape.ToArray()))];
+        _shape = Shapes.Concat(leading, left[0].Dim(-2), right[^1].Dim(-1));
+        _mdim = left[^1].Dim(-1);
     }
 
     /// <summary>The left factor <c>[..., l, m]</c>, broadcast to the full leading shape.</summary>
-    public StridedTensor<TScalar> A { get; }
+    /// <remarks>For a lazy product (e.g. <c>W_E * OV * W_U</c>) this computes and caches the factor on first use.</remarks>
+    public StridedTensor<TScalar> A => _a ?? Materialize(ref _a, _left);
 
     /// <summary>The right factor <c>[..., m, r]</c>, broadcast to the full leading shape.</summary>
-    public StridedTensor<TScalar> B { get; }
+    /// <remarks>For a lazy product this computes and caches the factor on first use.</remarks>
+    public StridedTensor<TScalar> B => _b ?? Materialize(ref _b, _right);
+
+    /// <summary>The backend whose memory holds the factors.</summary>
+    public IKernels Backend => _left[0].Backend;
+
+    /// <summary>Whether a factor is still an unevaluated product (so reductions go through <see cref="MatrixChain{TScalar}"/>).</summary>
+    internal bool IsLazy => _left.Length > 1 || _right.Length > 1;
+
+    /// <summary>Whether <see cref="A"/> or <see cref="B"/> has been computed (always, for a matrix built from two tensors).</summary>
+    internal bool FactorsMaterialized => Volatile.Read(ref _a) is not null || Volatile.Read(ref _b) is not null;
+
+    /// <summary>The left factor's own factors, for products that stay lazy.</summary>
+    internal StridedTensor<TScalar>[] LeftFactors => _left;
+
+    /// <summary>The right factor's own factors, for products that stay lazy.</summary>
+    internal StridedTensor<TScalar>[] RightFactors => _right;
 
     /// <summary>The shape of the product: the broadcast leading dimensions, then <c>(l, r)</c>.</summary>
     public ReadOnlySpan<int> Shape => _shape;
@@ -81,7 +132,7 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     public int LDim => _shape[^2];
 
     /// <summary>The hidden (inner) dimension <c>m</c>.</summary>
-    public int MDim => A.Dim(-1);
+    public int MDim => _mdim;
 
     /// <summary>The number of columns <c>r</c> of the product.</summary>
     public int RDim => _shape[^1];
@@ -113,7 +164,17 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     /// 50257² ≈ 2.5·10⁹). Prefer the reductions (<see cref="Norm"/>, <see cref="Eigenvalues"/>, <see cref="Svd"/>).
     /// </remarks>
     /// <exception cref="InsufficientMemoryException">The product does not fit in the backend's memory.</exception>
-    public StridedTensor<TScalar> AB() => A * B;
+    public StridedTensor<TScalar> AB()
+    {
+        if (!IsLazy)
+        {
+            return A * B;
+        }
+
+        using var chain = MatrixChain<TScalar>.Of([.. _left, .. _right]);
+        using var product = chain.Materialize();
+        return product.BroadcastLeading(LeadingShape);
+    }
 
     /// <summary>The product in the other order, <c>B·A</c> <c>[..., m, m]</c>; it has the non-zero eigenvalues of <c>A·B</c>.</summary>
     /// <returns>The dense <c>m×m</c> products, owned by the caller.</returns>
@@ -121,7 +182,15 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     public StridedTensor<TScalar> BA()
     {
         RequireSquare();
-        return B * A;
+        if (!IsLazy)
+        {
+            return B * A;
+        }
+
+        // The planner picks the order: for a full OV circuit, W_O·((W_U·W_E)·W_V) with W_U·W_E once for all heads.
+        using var chain = MatrixChain<TScalar>.Of([.. _right, .. _left]);
+        using var product = chain.Materialize();
+        return product.BroadcastLeading(LeadingShape);
     }
 
     /// <summary>TransformerLens's text: <c>FactoredMatrix: Shape([2, 3, 12, 12]), Hidden Dim(4)</c>.</summary>
@@ -131,11 +200,36 @@ public sealed partial class FactoredMatrix<TScalar> : IDisposable
     /// <summary>Releases the factor views and the cached SVD.</summary>
     public void Dispose()
     {
-        A.Dispose();
-        B.Dispose();
+        foreach (var factor in _left.Concat(_right))
+        {
+            factor.Dispose();
+        }
+
+        _a?.Dispose();
+        _b?.Dispose();
         lock (_svdLock)
         {
             _svd?.Dispose();
+        }
+    }
+
+    /// <summary>The product of <paramref name="factors"/> broadcast to the leading shape, computed once.</summary>
+    private StridedTensor<TScalar> Materialize(ref StridedTensor<TScalar>? cache, StridedTensor<TScalar>[] factors)
+    {
+        lock (_factorLock)
+        {
+            if (cache is null && factors.Length == 1)
+            {
+                cache = factors[0].BroadcastLeading(LeadingShape);
+            }
+            else if (cache is null)
+            {
+                using var chain = MatrixChain<TScalar>.Of(factors);
+                using var product = chain.Materialize();
+                cache = product.BroadcastLeading(LeadingShape);
+            }
+
+            return cache;
         }
     }
 

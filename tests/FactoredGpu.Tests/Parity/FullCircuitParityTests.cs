@@ -88,6 +88,36 @@ public sealed class FullCircuitParityTests
     }
 
     [Fact]
+    public void W_E_times_OV_times_W_U_is_lazy_and_matches_TransformerLens()
+    {
+        using var ov = new FullOv<double>("float64");
+        using var factored = new FactoredMatrix<double>(ov.WV, ov.WO);
+        using var left = ov.WE * factored;
+        using var right = (FactoredMatrix<double>)left * ov.WU;
+        var full = right.Factored!;
+
+        // TransformerLens's shape and hidden dimension, with neither [L, H, V, dh] factor computed.
+        Assert.True(full.IsLazy);
+        Assert.Equal(ov.Circuit.GetProperty("mdim").GetInt32(), full.MDim);
+        Assert.Equal([3, 2, 40, 40], full.Shape.ToArray());
+        using var eigen = full.Eigenvalues();
+        using var norm = full.Norm();
+        using var values = full.SingularValues();
+        Assert.False(full.FactorsMaterialized);
+
+        var (shape, re, im) = ReferenceFiles.Complex(ov.Circuit.GetProperty("eigenvalues"));
+        AssertEigenvalues(re, im, eigen.Real.ToArray(), eigen.Imaginary.ToArray(), shape[^1], 1e-9);
+        double[] s = ReferenceFiles.Real(ov.Circuit.GetProperty("S")).Data;
+        Close.All(ReferenceFiles.Real(ov.Circuit.GetProperty("norm")).Data, norm.ToArray(), 0, 1e-10 * Math.Max(1, s.Max()), "norm");
+        Close.All(s, values.ToArray(), 0, 1e-7 * Math.Max(1, s.Max()), "S");
+
+        // Asked for, the factors and the product are TransformerLens's (README: rtol 1e-12).
+        Assert.Equal(ov.Circuit.GetProperty("A_shape").EnumerateArray().Select(x => x.GetInt32()).ToArray(), full.A.Shape.ToArray());
+        using var ab = full.AB();
+        Close.Parity(ReferenceFiles.Real(ov.Circuit.GetProperty("AB")).Data, ab.ToArray(), "AB");
+    }
+
+    [Fact]
     public void Full_OV_diagonal_and_row_top_k_match_the_recorded_product()
     {
         using var ov = new FullOv<double>("float64");
