@@ -33,6 +33,13 @@ internal interface ISimd<T, TVector>
 
     /// <summary>The sum of the lanes, in the fixed order of the runtime's horizontal sum.</summary>
     static abstract T Sum(TVector value);
+
+    /// <summary>
+    /// <c>2·Count</c> consecutive <typeparamref name="TSource"/> elements as two registers of <typeparamref name="T"/>
+    /// (double): float sources are widened exactly, double sources loaded as they are.
+    /// </summary>
+    static abstract (TVector Lower, TVector Upper) LoadWidened<TSource>(ref TSource source)
+        where TSource : unmanaged;
 }
 
 /// <summary>The widest registers: AVX-512.</summary>
@@ -63,6 +70,20 @@ internal readonly struct Simd512<T> : ISimd<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<T> Lower, Vector512<T> Upper) LoadWidened<TSource>(ref TSource source)
+        where TSource : unmanaged
+    {
+        if (typeof(TSource) == typeof(float))
+        {
+            var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref Unsafe.As<TSource, float>(ref source)));
+            return (lower.As<double, T>(), upper.As<double, T>());
+        }
+
+        ref T first = ref Unsafe.As<TSource, T>(ref source);
+        return (Vector512.LoadUnsafe(ref first), Vector512.LoadUnsafe(ref Unsafe.Add(ref first, Count)));
+    }
 }
 
 /// <summary>AVX2 / 256-bit registers.</summary>
@@ -93,6 +114,20 @@ internal readonly struct Simd256<T> : ISimd<T, Vector256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<T> Lower, Vector256<T> Upper) LoadWidened<TSource>(ref TSource source)
+        where TSource : unmanaged
+    {
+        if (typeof(TSource) == typeof(float))
+        {
+            var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref Unsafe.As<TSource, float>(ref source)));
+            return (lower.As<double, T>(), upper.As<double, T>());
+        }
+
+        ref T first = ref Unsafe.As<TSource, T>(ref source);
+        return (Vector256.LoadUnsafe(ref first), Vector256.LoadUnsafe(ref Unsafe.Add(ref first, Count)));
+    }
 }
 
 /// <summary>SSE / NEON 128-bit registers.</summary>
@@ -123,6 +158,20 @@ internal readonly struct Simd128<T> : ISimd<T, Vector128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<T> Lower, Vector128<T> Upper) LoadWidened<TSource>(ref TSource source)
+        where TSource : unmanaged
+    {
+        if (typeof(TSource) == typeof(float))
+        {
+            var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref Unsafe.As<TSource, float>(ref source)));
+            return (lower.As<double, T>(), upper.As<double, T>());
+        }
+
+        ref T first = ref Unsafe.As<TSource, T>(ref source);
+        return (Vector128.LoadUnsafe(ref first), Vector128.LoadUnsafe(ref Unsafe.Add(ref first, Count)));
+    }
 }
 
 /// <summary>No SIMD: one element per "register".</summary>
@@ -150,6 +199,13 @@ internal readonly struct SimdScalar<T> : ISimd<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (T Lower, T Upper) LoadWidened<TSource>(ref TSource source)
+        where TSource : unmanaged =>
+        typeof(TSource) == typeof(float)
+            ? (T.CreateTruncating(Unsafe.As<TSource, float>(ref source)), T.CreateTruncating(Unsafe.Add(ref Unsafe.As<TSource, float>(ref source), 1)))
+            : (Unsafe.As<TSource, T>(ref source), Unsafe.Add(ref Unsafe.As<TSource, T>(ref source), 1));
 }
 
 /// <summary>A computation written once over a register width, run by <see cref="Simd.Dispatch{T, TOperation}"/>.</summary>
