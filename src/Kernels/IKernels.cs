@@ -4,7 +4,7 @@ namespace FactoredGpu.Kernels;
 
 /// <summary>
 /// The compute operations FactoredGpu needs, batched over leading dimensions, for <see cref="float"/> and
-/// <see cref="double"/>. Every backend (the host SIMD backend now, GPU backends to come) implements this one interface.
+/// <see cref="double"/>. Every backend (host SIMD; ILGPU on CUDA, OpenCL and its CPU accelerator) implements this one interface.
 /// </summary>
 /// <remarks>
 /// <para>Operands are <see cref="MatrixBatch{T}"/> views: broadcasting is a repeated offset, transposition swapped
