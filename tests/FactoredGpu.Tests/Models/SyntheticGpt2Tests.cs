@@ -81,7 +81,7 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
         Assert.True(report.OvEigenvalues.Real[0][0].Length == 64 && report.FullOvEigenvalues.Real[11][11].Length == 64);
     }
 
-    private static readonly float[] PinnedHead = [0.14382707f, 0.019018546f, -0.07345207f, 0.097533174f];
+    private static readonly float[] PinnedHead = [0.08320379f, 0.18229815f, 0.017183412f, 0.007888207f];
 
     private static double Std(float[] x)
     {
