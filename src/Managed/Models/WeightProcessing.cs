@@ -113,17 +113,21 @@ public static class WeightProcessing
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         double[] w = HostDouble.From(weight), b = HostDouble.From(bias);
-        Parallel.For(0, batches, batch =>
+
+        // Columns are independent: split each matrix into column blocks so that one wide matrix (W_U) uses every core.
+        const int BlockColumns = 512;
+        int blocks = (cols + BlockColumns - 1) / BlockColumns;
+        Parallel.For(0, batches * blocks, task =>
         {
+            int batch = task / blocks, first = task % blocks * BlockColumns, width = Math.Min(BlockColumns, cols - first);
             int norm = batch / perNorm * rows;
-            var matrix = w.AsSpan(batch * rows * cols, rows * cols);
-            var output = b.AsSpan(batch * cols, cols);
-            var mean = new double[cols];
+            var output = b.AsSpan(batch * cols + first, width);
+            Span<double> mean = stackalloc double[width];
             for (int r = 0; r < rows; r++)
             {
-                var row = matrix.Slice(r * cols, cols);
+                var row = w.AsSpan((batch * rows + r) * cols + first, width);
                 double shift = lnB[norm + r], scale = lnW[norm + r];
-                for (int c = 0; c < cols; c++)
+                for (int c = 0; c < width; c++)
                 {
                     output[c] += row[c] * shift;
                     row[c] *= scale;
@@ -131,17 +135,12 @@ public static class WeightProcessing
                 }
             }
 
-            for (int c = 0; c < cols; c++)
-            {
-                mean[c] /= rows;
-            }
-
             for (int r = 0; r < rows; r++)
             {
-                var row = matrix.Slice(r * cols, cols);
-                for (int c = 0; c < cols; c++)
+                var row = w.AsSpan((batch * rows + r) * cols + first, width);
+                for (int c = 0; c < width; c++)
                 {
-                    row[c] -= mean[c];
+                    row[c] -= mean[c] / rows;
                 }
             }
         });

@@ -6,6 +6,9 @@ namespace FactoredGpu;
 /// <summary>Moves tensors to and from float64 host arrays, where the small dense linear algebra runs.</summary>
 internal static class HostDouble
 {
+    /// <summary>Arrays longer than this are converted in parallel blocks of this many elements.</summary>
+    private const int ParallelBlock = 1 << 20;
+
     /// <summary>The elements of <paramref name="tensor"/>, row-major, as doubles (broadcasts expanded).</summary>
     public static double[] From<T>(StridedTensor<T> tensor)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -17,29 +20,36 @@ internal static class HostDouble
         }
 
         var result = new double[data.Length];
-        for (int i = 0; i < data.Length; i++)
-        {
-            result[i] = double.CreateTruncating(data[i]);
-        }
-
+        Convert<T, double>(data, result);
         return result;
     }
 
     /// <summary>A new contiguous tensor on <paramref name="backend"/> holding <paramref name="data"/> rounded to <typeparamref name="T"/>.</summary>
-    public static StridedTensor<T> To<T>(IKernels backend, ReadOnlySpan<double> data, params int[] shape)
+    public static StridedTensor<T> To<T>(IKernels backend, double[] data, params int[] shape)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double))
         {
-            return StridedTensor<T>.FromArray(backend, System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(data), shape);
+            return StridedTensor<T>.FromArray(backend, System.Runtime.InteropServices.MemoryMarshal.Cast<double, T>(data.AsSpan()), shape);
         }
 
         var converted = new T[data.Length];
-        for (int i = 0; i < data.Length; i++)
-        {
-            converted[i] = T.CreateTruncating(data[i]);
-        }
-
+        Convert(data, converted);
         return StridedTensor<T>.FromArray(backend, converted, shape);
+    }
+
+    /// <summary>Rounds (or widens) every element, large arrays in parallel blocks.</summary>
+    private static void Convert<TFrom, TTo>(TFrom[] source, TTo[] destination)
+        where TFrom : unmanaged, IFloatingPointIeee754<TFrom>
+        where TTo : unmanaged, IFloatingPointIeee754<TTo>
+    {
+        Parallel.For(0, (source.Length + ParallelBlock - 1) / ParallelBlock, block =>
+        {
+            int end = Math.Min(source.Length, (block + 1) * ParallelBlock);
+            for (int i = block * ParallelBlock; i < end; i++)
+            {
+                destination[i] = TTo.CreateTruncating(source[i]);
+            }
+        });
     }
 }
