@@ -44,7 +44,7 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Planted_heads_score_plus_and_minus_one_and_the_analysis_is_fast()
+    public void Planted_heads_score_plus_and_minus_one_after_processing_and_stages_are_timed()
     {
         var clock = Stopwatch.StartNew();
         using var raw = SyntheticGpt2.Create();
