@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Numerics;
+using FactoredGpu.Kernels;
+using FactoredGpu.Models;
+
+namespace FactoredGpu.Circuits;
+
+/// <summary>The main job of <c>factored circuits</c>: every attention head's OV, QK and full OV circuit, and how heads compose.</summary>
+public static class CircuitAnalysis
+{
+    /// <summary>
+    /// Analyses every attention head of a GPT-2 model and fills a <see cref="CircuitReport"/>: OV and QK eigenvalue
+    /// copying scores, OV eigenvalues, singular values and norms, full OV (<c>W_E·W_V·W_O·W_U</c>) eigenvalues and copying
+    /// scores, TransformerLens's <c>all_composition_scores</c>, and the tokens the strongest copying heads map most
+    /// strongly to themselves.
+    /// </summary>
+    /// <typeparam name="TScalar">The element type of the weights; the heavy products run in it.</typeparam>
+    /// <param name="weights">The weights, usually processed by <see cref="WeightProcessing.Process"/>; not modified.</param>
+    /// <param name="model">The summary to put in the report; its dimensions must be those of <paramref name="weights"/>.</param>
+    /// <param name="backend">Where the products run (the weights the analysis reads are copied there when they live elsewhere).</param>
+    /// <param name="options">How many top-token heads and tokens to report.</param>
+    /// <param name="progress">Receives each stage's start (fraction 0), finish (fraction 1), and fractions in between where a stage has natural steps.</param>
+    /// <returns>The report; <see cref="CircuitReport.TimingsMs"/> holds <c>ov</c>, <c>qk</c>, <c>full_ov</c>, <c>composition</c>, <c>top_tokens</c>.</returns>
+    /// <remarks>
+    /// <para>Stages, in order: <c>ov</c> — <c>FactoredMatrix(W_V, W_O)</c>: eigenvalues of the <c>dh×dh</c> products
+    /// <c>W_O·W_V</c>, singular values and norms from Gram matrices. <c>qk</c> — <c>FactoredMatrix(W_Q, W_Kᵀ)</c>:
+    /// eigenvalues. <c>full_ov</c> — the lazy chain <c>W_E·W_V·W_O·W_U</c>: eigenvalues of its <c>dh×dh</c> rotation
+    /// <c>W_O·(W_U·W_E)·W_V</c>, with <c>W_U·W_E</c> (<c>d×d</c>) computed once for all heads; no <c>[V, dh]</c> factor
+    /// per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>.
+    /// <c>top_tokens</c> — for the <see cref="CircuitAnalysisOptions.TopTokenHeads"/> heads with the highest full OV
+    /// copying score, the diagonal of the full OV circuit (<see cref="MatrixChain{TScalar}.Diagonal"/>, one head's
+    /// <c>[V, dh]</c> halves at a time) and its <see cref="CircuitAnalysisOptions.TopK"/> largest entries.</para>
+    /// <para>Copying scores are TransformerLens's <c>Σλ.real / Σ|λ|</c>; eigenvalues are sorted by descending real part,
+    /// then imaginary part. A head whose weights hold NaN or ±Inf gets NaN results instead of an exception, and is never
+    /// picked for top tokens; ties between tokens go to the lower token id.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="model"/> disagrees with the weights' dimensions, or an option is out of range (<c>TopTokenHeads &lt; 0</c>,
+    /// <c>TopK</c> outside <c>[1, V]</c>).
+    /// </exception>
+    public static CircuitReport Run<TScalar>(
+        Gpt2Weights<TScalar> weights, ModelSummary model, IKernels backend, CircuitAnalysisOptions options, IProgress<CircuitProgress>? progress = null)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(options);
+        int layers = weights.NLayers, heads = weights.NHeads, dHead = weights.DHead;
+        if ((model.NLayers, model.NHeads, model.DModel, model.DHead, model.DVocab) != (layers, heads, weights.DModel, dHead, weights.DVocab))
+        {
+            throw new ArgumentException(
+                $"The model summary (L={model.NLayers}, H={model.NHeads}, d={model.DModel}, dh={model.DHead}, V={model.DVocab}) disagrees with the weights (L={layers}, H={heads}, d={weights.DModel}, dh={dHead}, V={weights.DVocab}).",
+                nameof(model));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TopTokenHeads, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TopK, weights.DVocab, nameof(options));
+
+        var timings = new List<KeyValuePair<string, double>>();
+        TResult Stage<TResult>(string name, Func<Action<double>, TResult> work)
+        {
+            progress?.Report(new CircuitProgress(name, 0));
+            var clock = Stopwatch.StartNew();
+            var result = work(fraction => progress?.Report(new CircuitProgress(name, fraction)));
+            timings.Add(new(name, clock.Elapsed.TotalMilliseconds));
+            progress?.Report(new CircuitProgress(name, 1));
+            return result;
+        }
+
+        using var wE = OnBackend(weights.WE, backend);
+        using var wQ = OnBackend(weights.WQ, backend);
+        using var wK = OnBackend(weights.WK, backend);
+        using var wV = OnBackend(weights.WV, backend);
+        using var wO = OnBackend(weights.WO, backend);
+        using var wU = OnBackend(weights.WU, backend);
+        using var wKt = wK.Transpose();
+        using var ov = new FactoredMatrix<TScalar>(wV, wO);
+        using var qk = new FactoredMatrix<TScalar>(wQ, wKt);
+
+        var (ovEigen, ovScores, ovSingular, ovNorms) = Stage("ov", _ =>
+        {
+            var (eigen, scores) = Spectrum(ov.Eigenvalues, layers, heads);
+            using var singular = ov.SingularValues();
+            using var norms = ov.Norm();
+            return (eigen, scores, Jagged(HostDouble.From(singular), layers, heads), Grid(HostDouble.From(norms), layers, heads));
+        });
+        var (_, qkScores) = Stage("qk", _ => Spectrum(qk.Eigenvalues, layers, heads));
+        var (fullEigen, fullScores) = Stage("full_ov", _ =>
+        {
+            using var chain = MatrixChain<TScalar>.Of(wE, wV, wO, wU);
+            return Spectrum(chain.Eigenvalues, layers, heads);
+        });
+        var composition = Stage("composition", _ =>
+        {
+            using var tables = CompositionScores.ForModel(ov, qk);
+            double[][][][] Table(StridedTensor<TScalar> t) =>
+                [.. Jagged(HostDouble.From(t), layers, heads).Select(row => row.Select(scores => Grid(scores, layers, heads)).ToArray())];
+            return new CompositionTable(Table(tables.Q), Table(tables.K), Table(tables.V));
+        });
+        var topTokens = Stage("top_tokens", report => TopTokens(wE, wV, wO, wU, fullScores, options, report));
+
+        return new CircuitReport
+        {
+            Model = model,
+            OvCopyingScores = ovScores,
+            QkCopyingScores = qkScores,
+            FullOvCopyingScores = fullScores,
+            OvEigenvalues = ovEigen,
+            FullOvEigenvalues = fullEigen,
+            OvSingularValues = ovSingular,
+            OvNorms = ovNorms,
+            CompositionScores = composition,
+            TopTokens = topTokens,
+            TimingsMs = timings,
+        };
+    }
+
+    /// <summary>A view of <paramref name="tensor"/> when it already lives on <paramref name="backend"/>, else a copy there.</summary>
+    private static StridedTensor<TScalar> OnBackend<TScalar>(StridedTensor<TScalar> tensor, IKernels backend)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar> =>
+        ReferenceEquals(tensor.Backend, backend)
+            ? tensor.BroadcastTo(tensor.Shape.ToArray())
+            : StridedTensor<TScalar>.FromArray(backend, tensor.ToArray(), tensor.Shape.ToArray());
+
+    /// <summary>Sorted eigenvalues <c>[L][H][m]</c> and copying scores <c>Σλ.real / Σ|λ|</c> <c>[L][H]</c>.</summary>
+    private static (EigenvalueTable Eigenvalues, double[][] Scores) Spectrum<TScalar>(Func<ComplexTensor<TScalar>> eigenvalues, int layers, int heads)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        using var eigen = eigenvalues();
+        double[] real = HostDouble.From(eigen.Real), imaginary = HostDouble.From(eigen.Imaginary);
+        int m = real.Length / (layers * heads);
+        var scores = new double[layers * heads];
+        for (int head = 0; head < scores.Length; head++)
+        {
+            double sum = 0, magnitude = 0;
+            for (int i = head * m; i < (head + 1) * m; i++)
+            {
+                sum += real[i];
+                magnitude += Math.Sqrt(real[i] * real[i] + imaginary[i] * imaginary[i]);
+            }
+
+            scores[head] = sum / magnitude;
+        }
+
+        var table = new EigenvalueTable(Jagged(real, layers, heads), Jagged(imaginary, layers, heads));
+        return (table, Grid(scores, layers, heads));
+    }
+
+    /// <summary>
+    /// The <paramref name="options"/>' top tokens of the heads with the highest finite full OV copying scores (ties to the
+    /// earlier head): the largest entries of each head's full OV diagonal, ties to the lower token id.
+    /// </summary>
+    private static List<HeadTokens> TopTokens<TScalar>(
+        StridedTensor<TScalar> wE, StridedTensor<TScalar> wV, StridedTensor<TScalar> wO, StridedTensor<TScalar> wU,
+        double[][] fullScores, CircuitAnalysisOptions options, Action<double> report)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        int heads = fullScores[0].Length;
+        var chosen = fullScores.SelectMany((row, layer) => row.Select((score, head) => (Layer: layer, Head: head, Score: score)))
+            .Where(x => double.IsFinite(x.Score))
+            .OrderByDescending(x => x.Score)
+            .ThenBy(x => x.Layer * heads + x.Head)
+            .Take(options.TopTokenHeads)
+            .ToArray();
+        var result = new List<HeadTokens>(chosen.Length);
+        foreach (var (layer, head, score) in chosen)
+        {
+            using var headV = wV.Index(TensorIndex.At(layer), TensorIndex.At(head));
+            using var headO = wO.Index(TensorIndex.At(layer), TensorIndex.At(head));
+            using var chain = MatrixChain<TScalar>.Of(wE, headV, headO, wU);
+            using var diagonal = chain.Diagonal();
+            double[] values = HostDouble.From(diagonal);
+            int[] tokens = [.. Enumerable.Range(0, values.Length)
+                .Where(t => !double.IsNaN(values[t]))
+                .OrderByDescending(t => values[t])
+                .ThenBy(t => t)
+                .Take(options.TopK)];
+            result.Add(new HeadTokens(layer, head, score, tokens, [.. tokens.Select(t => values[t])]));
+            report((double)result.Count / chosen.Length);
+        }
+
+        return result;
+    }
+
+    /// <summary>Row-major <c>[layers, heads, n]</c> as <c>[layers][heads][n]</c>.</summary>
+    private static double[][][] Jagged(double[] flat, int layers, int heads)
+    {
+        int n = flat.Length / (layers * heads);
+        return [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h => flat.AsSpan((l * heads + h) * n, n).ToArray()).ToArray())];
+    }
+
+    /// <summary>Row-major <c>[layers, heads]</c> as <c>[layers][heads]</c>.</summary>
+    private static double[][] Grid(double[] flat, int layers, int heads) =>
+        [.. Enumerable.Range(0, layers).Select(l => flat.AsSpan(l * heads, heads).ToArray())];
+}

@@ -1,0 +1,11 @@
+namespace FactoredGpu.Circuits;
+
+/// <summary>What <see cref="CircuitAnalysis.Run"/> reports beyond the per-head scores.</summary>
+public sealed record CircuitAnalysisOptions
+{
+    /// <summary>How many heads, those with the highest full OV copying scores, get their top tokens listed (default 5; 0 for none).</summary>
+    public int TopTokenHeads { get; init; } = 5;
+
+    /// <summary>How many tokens to list per such head: the largest diagonal entries of its full OV circuit (default 10).</summary>
+    public int TopK { get; init; } = 10;
+}
