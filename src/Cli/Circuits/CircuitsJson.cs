@@ -48,7 +48,7 @@ internal static class CircuitsJson
     // The file's top-level object; the property order is the key order.
     private sealed record Document(
         ModelSummary Model,
-        AcceleratorInfo Accelerator,
+        AcceleratorSummary Accelerator,
         double[][] OvCopyingScores,
         double[][] QkCopyingScores,
         double[][] FullOvCopyingScores,

@@ -44,6 +44,6 @@ internal static class SampleReports
             TopTokens = [new HeadTokens(1, 0, 0.99, [7, 3, 11], [4.5, 4.25, 1.0 / 3]), new HeadTokens(0, 1, 0.05, [1, 2, 0], [0.5, 0.25, 0.125])],
             TimingsMs = [new("ov", 1.5), new("qk", 2.25), new("full_ov", 10), new("composition", 3), new("top_tokens", 4)],
         };
-        return new CircuitsOutput(report, new AcceleratorInfo("cpu", "Host CPU <x86_64>"), [new("load", 12.5), new("process", 3), .. report.TimingsMs, new("total", 40)]);
+        return new CircuitsOutput(report, new AcceleratorSummary("cpu", "Host CPU <x86_64>"), [new("load", 12.5), new("process", 3), .. report.TimingsMs, new("total", 40)]);
     }
 }
