@@ -17,7 +17,8 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
     private readonly TextWriter _writer;
     private readonly bool _interactive;
     private readonly TimeSpan _threshold;
-    private readonly Timer _timer;
+    private readonly Thread _ticker;
+    private readonly ManualResetEventSlim _stopped = new();
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = new();
     private string? _stage;
@@ -29,7 +30,16 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
     public StageProgress(TextWriter writer, bool interactive, TimeSpan threshold)
     {
         (_writer, _interactive, _threshold) = (writer, interactive, threshold);
-        _timer = new Timer(_ => Refresh(), null, Tick, Tick);
+        // A thread of its own, not a thread-pool timer: the analysis keeps every pool thread busy.
+        _ticker = new Thread(() =>
+        {
+            while (!_stopped.Wait(Tick))
+            {
+                Refresh();
+            }
+        })
+        { IsBackground = true, Name = "factored progress" };
+        _ticker.Start();
     }
 
     /// <summary>Progress on <see cref="Console.Error"/>, a terminal unless stderr is redirected, for stages over a second.</summary>
@@ -69,10 +79,12 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
         }
     }
 
-    /// <summary>Stops the timer and ends the current stage's line.</summary>
+    /// <summary>Stops the ticking thread and ends the current stage's line.</summary>
     public void Dispose()
     {
-        _timer.Dispose();
+        _stopped.Set();
+        _ticker.Join();
+        _stopped.Dispose();
         lock (_lock)
         {
             Finish();
