@@ -32,8 +32,16 @@ internal static class CommandLine
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException or InsufficientMemoryException or NotSupportedException or FormatException or ArithmeticException)
         {
-            Console.Error.WriteLine($"factored: {e.Message.ReplaceLineEndings(" ")}");
+            Console.Error.WriteLine($"factored: {Message(e)}");
             return BadInput;
         }
+    }
+
+    // One line, without the " (Parameter 'name')" that ArgumentException appends for callers in code.
+    private static string Message(Exception e)
+    {
+        string message = e.Message.ReplaceLineEndings(" ");
+        string suffix = e is ArgumentException { ParamName: { } name } ? $" (Parameter '{name}')" : string.Empty;
+        return suffix.Length > 0 && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 }

@@ -59,7 +59,11 @@ internal static class CircuitsCommand
 
     public static int Run(CircuitsArguments arguments, TextWriter output, StageProgress progress)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(arguments.TopK, 1, "--top-k");
+        if (arguments.TopK < 1)
+        {
+            throw new ArgumentOutOfRangeException("--top-k", $"--top-k must be at least 1 (got {arguments.TopK}).");
+        }
+
         if (arguments.Heads is not null && arguments.Weights is null)
         {
             throw new ArgumentException("--heads applies to a checkpoint given with --weights; the synthetic model has 12 heads per layer.");
