@@ -111,6 +111,17 @@ public static class CompositionScores
     /// <param name="ov">The OV circuits <c>FactoredMatrix(W_V, W_O)</c>, leading shape <c>[layers, heads]</c>.</param>
     /// <param name="qk">The QK circuits <c>FactoredMatrix(W_Q, W_Kᵀ)</c>, leading shape <c>[layers, heads]</c>.</param>
     /// <returns>The three tables, owned by the caller.</returns>
+    /// <remarks>
+    /// <para>Every head meets every head, so the work is arranged for that: with <c>L = A_L·B_L</c> and <c>R = A_R·B_R</c>,
+    /// <c>‖L·R‖²_F = tr(B_Lᵀ(A_LᵀA_L)B_L · A_R(B_R B_Rᵀ)A_Rᵀ) = ⟨X_L, Y_R⟩_F</c> with the <c>d×d</c> matrices
+    /// <c>X_L = B_Lᵀ G_L B_L</c> and <c>Y_R = A_R H_R A_Rᵀ</c> formed once per head (<c>X</c> once for all three tables), and
+    /// all the pairwise inner products are one <c>[heads, d²]·[d², heads]</c> product per table: <c>d²</c> multiply-adds a
+    /// pair instead of the <c>m²·(d + 2m)</c> of <see cref="Compute"/> (for GPT-2 small about 5× less work in all, in large
+    /// products that run near the backend's peak). Memory: two <c>[heads, d, d]</c> tensors (680 MB for GPT-2 small in float32).</para>
+    /// <para>Precision: the inner products accumulate <c>d²</c> terms in <typeparamref name="TScalar"/>; a score carries an
+    /// absolute error of a few <c>ε·d</c> at most, relative to 1 (float32, GPT-2 small: below 1e-4, typically far below).
+    /// A head with NaN or ±Inf weights gets NaN scores in its rows and columns only.</para>
+    /// </remarks>
     /// <exception cref="ArgumentException">A circuit is not <c>[layers, heads, d_model, d_model]</c>, or the two disagree; the message names both shapes.</exception>
     public static CompositionScoreTables<TScalar> ForModel<TScalar>(FactoredMatrix<TScalar> ov, FactoredMatrix<TScalar> qk)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
@@ -122,11 +133,60 @@ public static class CompositionScores
             throw new ArgumentException($"Model circuits must both be [layers, heads, d_model, d_model]; shapes were OV: {Shapes.Format(ov.Shape)}, QK: {Shapes.Format(qk.Shape)}.");
         }
 
+        if (!ReferenceEquals(ov.Backend, qk.Backend))
+        {
+            throw new ArgumentException($"The circuits live on different backends ({ov.Backend.Kind}, {qk.Backend.Kind}); shapes were OV: {Shapes.Format(ov.Shape)}, QK: {Shapes.Format(qk.Shape)}.");
+        }
+
         using var qkT = qk.T;
-        using var q = Compute(ov, qk);
-        using var k = Compute(ov, qkT);
-        using var v = Compute(ov, ov);
-        return new CompositionScoreTables<TScalar>(LaterLayersOnly(q), LaterLayersOnly(k), LaterLayersOnly(v));
+        using var written = Written(ov);
+        using var writtenNorms = ov.Norm();
+        double[] leftNorms = HostDouble.From(writtenNorms);
+        return new CompositionScoreTables<TScalar>(Pairwise(written, leftNorms, qk), Pairwise(written, leftNorms, qkT), Pairwise(written, leftNorms, ov));
+    }
+
+    /// <summary><c>X = Bᵀ(AᵀA)B</c> per head, <c>[..., r, r]</c>: what <c>‖(A·B)·M‖²_F = ⟨X, M·Mᵀ⟩</c> needs of the earlier circuit.</summary>
+    private static StridedTensor<TScalar> Written<TScalar>(FactoredMatrix<TScalar> left)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        using var gram = Gram(left.A);
+        using var gb = gram * left.B;
+        using var bt = left.B.Transpose();
+        return bt * gb;
+    }
+
+    /// <summary>
+    /// The masked scores <c>√⟨X_i, Y_j⟩ / (‖L_i‖·‖R_j‖)</c> for every earlier head <c>i</c> and later head <c>j</c>, with
+    /// <c>Y = A(B·Bᵀ)Aᵀ</c> of <paramref name="right"/>: one product of the flattened <c>X</c> and <c>Y</c>.
+    /// </summary>
+    private static StridedTensor<TScalar> Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar> right)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        int layers = right.Shape[0], heads = right.Shape[1], d = right.LDim, n = layers * heads;
+        using var bt = right.B.Transpose();
+        using var h = Gram(bt);
+        using var at = right.A.Transpose();
+        using var ha = h * at;
+        using var read = right.A * ha;
+        using var readDense = read.IsContiguous ? read.BroadcastTo(read.Shape.ToArray()) : read.Contiguous();
+        using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
+        long size = (long)d * d;
+        using var x = writtenDense.View(writtenDense.Offset, [n, checked((int)size)], [size, 1]);
+        using var y = readDense.View(readDense.Offset, [checked((int)size), n], [1, size]);
+        using var inner = x * y;
+        using var rightNorms = right.Norm();
+        double[] dots = HostDouble.From(inner), norms = HostDouble.From(rightNorms);
+        var scores = new double[n * n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                // A head only composes with heads of later layers; ⟨X, Y⟩ ≥ 0 exactly, rounding may leave a tiny negative.
+                scores[i * n + j] = j / heads > i / heads ? Math.Sqrt(Math.Max(dots[i * n + j], 0)) / (leftNorms[i] * norms[j]) : 0;
+            }
+        }
+
+        return HostDouble.To<TScalar>(right.Backend, scores, layers, heads, layers, heads);
     }
 
     private static StridedTensor<TScalar> Gram<TScalar>(StridedTensor<TScalar> x)
@@ -139,23 +199,5 @@ public static class CompositionScores
         }
 
         return gram;
-    }
-
-    /// <summary>Zeroes <c>[l1, h1, l2, h2]</c> where <c>l2 ≤ l1</c>: a head can only compose with heads of later layers.</summary>
-    private static StridedTensor<TScalar> LaterLayersOnly<TScalar>(StridedTensor<TScalar> scores)
-        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
-    {
-        int layers = scores.Dim(0), heads = scores.Dim(1);
-        TScalar[] data = scores.ToArray();
-        for (int i = 0; i < data.Length; i++)
-        {
-            int layer1 = i / (heads * layers * heads), layer2 = i / heads % layers;
-            if (layer2 <= layer1)
-            {
-                data[i] = TScalar.Zero;
-            }
-        }
-
-        return StridedTensor<TScalar>.FromArray(scores.Backend, data, scores.Shape.ToArray());
     }
 }

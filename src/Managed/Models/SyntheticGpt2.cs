@@ -17,7 +17,7 @@ namespace FactoredGpu.Models;
 /// L3H2, L7H10 with <c>W_O = −W_Vᵀ</c>. Their OV circuits <c>±W_V·W_Vᵀ</c> are (negative) semi-definite, so their OV
 /// copying score is ±1, and with the tied unembedding so is the full OV circuit <c>±(W_E·W_V)(W_E·W_V)ᵀ</c>; weight
 /// processing moves them only slightly.</para>
-/// <para>Reproducible: the values depend only on the seed (see <c>GaussianFill</c>: xoshiro256** and Box–Muller in fixed
+/// <para>Reproducible: the values depend only on the seed (see <c>GaussianFill</c>: xoshiro256** and a ziggurat in fixed
 /// chunks), not on the runtime's <see cref="Random"/> or the number of threads.</para>
 /// </remarks>
 public static class SyntheticGpt2

@@ -57,7 +57,7 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
         output.WriteLine($"create {create:F0} ms, process {process:F0} ms, " + string.Join(", ", report.TimingsMs.Select(t => $"{t.Key} {t.Value:F0} ms")));
 
         Assert.Equal(["ov", "qk", "full_ov", "composition", "top_tokens"], report.TimingsMs.Select(t => t.Key));
-        Assert.True(stages.Count(s => s.Completed) == 5, "every stage reports its end");
+        Assert.Equal(report.TimingsMs.Select(t => t.Key), stages.Where(s => s.Completed).Select(s => s.Stage).Distinct());
         Assert.True(report.Model.Synthetic);
         foreach (var planted in SyntheticGpt2.PlantedHeads)
         {
@@ -81,7 +81,7 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
         Assert.True(report.OvEigenvalues.Real[0][0].Length == 64 && report.FullOvEigenvalues.Real[11][11].Length == 64);
     }
 
-    private static readonly float[] PinnedHead = [];
+    private static readonly float[] PinnedHead = [0.08320379f, 0.18229815f, 0.017183412f, 0.007888207f];
 
     private static double Std(float[] x)
     {

@@ -190,7 +190,7 @@ public sealed class FullCircuitParityTests
     }
 
     /// <summary>Per head, as multisets, within <paramref name="relative"/>·max(1, max|λ|) of that head.</summary>
-    private static void AssertEigenvalues(double[] re, double[] im, double[] actualRe, double[] actualIm, int m, double relative)
+    internal static void AssertEigenvalues(double[] re, double[] im, double[] actualRe, double[] actualIm, int m, double relative)
     {
         for (int head = 0; head * m < re.Length; head++)
         {
@@ -201,7 +201,7 @@ public sealed class FullCircuitParityTests
     }
 
     /// <summary>TransformerLens's copying score: <c>Re(Σλ) / Σ|λ|</c> per head.</summary>
-    private static double[] CopyingScores(double[] re, double[] im, int m) =>
+    internal static double[] CopyingScores(double[] re, double[] im, int m) =>
         [.. Enumerable.Range(0, re.Length / m).Select(h =>
             Enumerable.Range(h * m, m).Sum(i => re[i]) / Enumerable.Range(h * m, m).Sum(i => Math.Sqrt(re[i] * re[i] + im[i] * im[i])))];
 }
