@@ -7,7 +7,8 @@ using Xunit;
 namespace FactoredGpu.Tests.Cli;
 
 /// <summary>The <c>factored</c> tool: the demo's numbers, devices, selftest, and one-line errors for bad input.</summary>
-/// <remarks>One class: the tests that swap <see cref="Console.Error"/> must not run in parallel.</remarks>
+/// <remarks>In the console collection: the tests that swap <see cref="Console.Error"/> must not run in parallel.</remarks>
+[Collection(ConsoleCollection.Name)]
 public sealed class CliTests
 {
     [Fact]
@@ -95,19 +96,29 @@ public sealed class CliTests
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
-    private static (int Code, string Error) RunWithStderr(params string[] args)
+    /// <summary>Runs <c>factored</c> in process with the real command tree; returns the exit code, stdout and stderr.</summary>
+    internal static (int Code, string Output, string Error) Run(params string[] args)
     {
-        var error = new StringWriter();
-        var saved = Console.Error;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var (savedOut, savedError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
         Console.SetError(error);
         try
         {
-            var root = new System.CommandLine.RootCommand { DemoCommand.Create(), DevicesCommand.Create(), SelftestCommand.Create() };
-            return (CommandLine.Run(root, args), error.ToString());
+            var root = new System.CommandLine.RootCommand { CircuitsCommand.Create(), DemoCommand.Create(), DevicesCommand.Create(), SelftestCommand.Create() };
+            return (CommandLine.Run(root, args), output.ToString(), error.ToString());
         }
         finally
         {
-            Console.SetError(saved);
+            Console.SetOut(savedOut);
+            Console.SetError(savedError);
         }
+    }
+
+    private static (int Code, string Error) RunWithStderr(params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        return (code, error);
     }
 }

@@ -1,0 +1,17 @@
+namespace FactoredGpu.Cli.Circuits;
+
+/// <summary>The command line of <c>factored circuits</c>, parsed.</summary>
+/// <param name="Weights">A GPT-2 <c>.safetensors</c> checkpoint; <see langword="null"/> for the embedded synthetic model.</param>
+/// <param name="Accelerator">The <c>--accelerator</c> value, or <see langword="null"/> for the environment's or <c>auto</c>.</param>
+/// <param name="Out">The output directory.</param>
+/// <param name="TopK">Tokens listed per strongest copying head.</param>
+/// <param name="Heads">The number of attention heads, when the checkpoint has no <c>config.json</c> beside it.</param>
+/// <param name="Processing">Whether to apply TransformerLens's default weight processing first.</param>
+internal sealed record CircuitsArguments(string? Weights, string? Accelerator, string Out, int TopK, int? Heads, bool Processing)
+{
+    /// <summary>The default output directory, relative to the working directory.</summary>
+    public const string DefaultOut = "circuits-out";
+
+    /// <summary>The default number of tokens per strongest head.</summary>
+    public const int DefaultTopK = 10;
+}

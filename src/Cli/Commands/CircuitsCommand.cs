@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Diagnostics;
+using FactoredGpu.Circuits;
+using FactoredGpu.Cli.Circuits;
+using FactoredGpu.Kernels;
+using FactoredGpu.Models;
+
+namespace FactoredGpu.Cli.Commands;
+
+/// <summary>
+/// <c>factored circuits</c>, the main job: every attention head's OV, QK and full OV circuit of a GPT-2 checkpoint (or
+/// of the embedded synthetic model), printed as a summary and written to <c>--out</c> as JSON, CSV, PNG plots and an
+/// offline HTML report.
+/// </summary>
+internal static class CircuitsCommand
+{
+    public static Command Create()
+    {
+        var weights = new Option<string?>("--weights")
+        {
+            Description = "A GPT-2 checkpoint (Hugging Face model.safetensors; a config.json beside it gives n_head). Default: the embedded SYNTHETIC GPT-2-small-shaped model with planted copying and anti-copying heads.",
+            HelpName = "file",
+        };
+        var accelerator = AcceleratorOption.Create();
+        var output = new Option<string>("--out")
+        {
+            Description = $"Directory for circuits.json, circuits.csv, the PNG plots and report.html (created if needed; files are staged and moved in only when all are written). Default: ./{CircuitsArguments.DefaultOut}.",
+            HelpName = "dir",
+            DefaultValueFactory = _ => CircuitsArguments.DefaultOut,
+        };
+        var topK = new Option<int>("--top-k")
+        {
+            Description = "Tokens listed for each strongest copying head: the largest diagonal entries of its full OV circuit.",
+            HelpName = "n",
+            DefaultValueFactory = _ => CircuitsArguments.DefaultTopK,
+        };
+        var heads = new Option<int?>("--heads")
+        {
+            Description = "Attention heads per layer, for a checkpoint without a config.json beside it (default: d_model / 64).",
+            HelpName = "h",
+        };
+        var noProcessing = new Option<bool>("--no-processing")
+        {
+            Description = "Analyse the weights as stored, without TransformerLens's default processing (fold layer norms, centre writing weights and unembedding, fold value biases).",
+        };
+        var command = new Command("circuits", "Analyse every attention head's OV, QK and full OV circuit (copying scores, eigenvalues, composition, top tokens); print a summary and write JSON, CSV, PNG plots and an HTML report.")
+        {
+            weights, accelerator, output, topK, heads, noProcessing,
+        };
+        command.SetAction(result =>
+        {
+            var arguments = new CircuitsArguments(
+                result.GetValue(weights), result.GetValue(accelerator), result.GetValue(output)!, result.GetValue(topK), result.GetValue(heads), !result.GetValue(noProcessing));
+            using var progress = StageProgress.ForConsole();
+            return Run(arguments, Console.Out, progress);
+        });
+        return command;
+    }
+
+    public static int Run(CircuitsArguments arguments, TextWriter output, StageProgress progress)
+    {
+        if (arguments.TopK < 1)
+        {
+            throw new ArgumentOutOfRangeException("--top-k", $"--top-k must be at least 1 (got {arguments.TopK}).");
+        }
+
+        if (arguments.Heads is not null && arguments.Weights is null)
+        {
+            throw new ArgumentException("--heads applies to a checkpoint given with --weights; the synthetic model has 12 heads per layer.");
+        }
+
+        var total = Stopwatch.StartNew();
+        using var backend = Accelerators.Create(Accelerators.Resolve(arguments.Accelerator));
+        var accelerator = new AcceleratorSummary(Accelerators.Name(backend.Kind), backend.DeviceName);
+
+        // Before the long work: an unwritable --out fails now, not after the analysis.
+        using var staging = StagingDirectory.Create(arguments.Out);
+        var timings = new List<KeyValuePair<string, double>>();
+        var raw = progress.Run("load", timings, () => arguments.Weights is null
+            ? SyntheticGpt2.Create()
+            : Gpt2Checkpoint.Load<float>(arguments.Weights, arguments.Heads));
+        var model = arguments.Weights is null
+            ? SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, arguments.Processing)
+            : new ModelSummary(raw.NLayers, raw.NHeads, raw.DModel, raw.DHead, raw.DVocab, Synthetic: false, arguments.Processing, Path.GetFullPath(arguments.Weights));
+        ConsoleSummary.WriteHeader(output, model, accelerator);
+        if (arguments.TopK > model.DVocab)
+        {
+            raw.Dispose();
+            throw new ArgumentOutOfRangeException("--top-k", $"--top-k {arguments.TopK} is more than the vocabulary's {model.DVocab} tokens.");
+        }
+
+        using var weights = arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw;
+        var report = CircuitAnalysis.Run(weights, model, backend, new CircuitAnalysisOptions { TopK = arguments.TopK }, progress);
+        timings.AddRange(report.TimingsMs);
+
+        var written = new CircuitsOutput(report, accelerator, timings);
+        progress.Report(new CircuitProgress("write", 0));
+        var files = CircuitsFiles.Write(written, staging, elapsed =>
+            written = written with { TimingsMs = [.. timings, new("write", elapsed.TotalMilliseconds), new("total", total.Elapsed.TotalMilliseconds)] });
+        progress.Report(new CircuitProgress("write", 1));
+        ConsoleSummary.WriteFindings(output, written, files);
+        return 0;
+    }
+
+    // The processed copy replaces the raw weights, whose memory (270 MB for GPT-2 small) is freed at once.
+    private static Gpt2Weights<float> Processed(Gpt2Weights<float> raw)
+    {
+        using (raw)
+        {
+            return WeightProcessing.Process(raw);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using FactoredGpu.Cli.Circuits;
+using Xunit;
+
+namespace FactoredGpu.Tests.Cli;
+
+/// <summary>
+/// report.html opened in headless Chromium from a file:// URL with no network: no console message or uncaught error,
+/// every chart rendered (the page's own marker), and the hover data in place. Chromium comes from
+/// <c>$FACTOREDGPU_CHROMIUM</c>, <c>/usr/bin/chromium</c>, or <c>.ci/install-chromium.sh</c>; without it the test skips with the reason.
+/// </summary>
+public sealed partial class ReportHtmlTests
+{
+    private static readonly Lazy<(string? Path, string Reason)> Chromium = new(FindChromium);
+
+    [SkippableFact]
+    public void Report_renders_every_chart_in_headless_chromium_without_errors()
+    {
+        var (chromium, reason) = Chromium.Value;
+        Skip.If(chromium is null, reason);
+
+        var output = SampleReports.Create(layers: 4, heads: 3, synthetic: true, source: "synthetic <model> & \"seed\"");
+        var directory = Directory.CreateTempSubdirectory("factored-html-");
+        try
+        {
+            string page = Path.Combine(directory.FullName, "report.html");
+            using (var writer = new StreamWriter(page))
+            {
+                ReportHtml.Write(output, writer);
+            }
+
+            var (dom, log) = Run(chromium!, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000", "--dump-dom", new Uri(page).AbsoluteUri);
+
+            // Our page logs nothing: any console line is an error, a warning or an uncaught exception.
+            Assert.DoesNotMatch(ConsoleLine(), log);
+            Assert.DoesNotContain("data-error=", dom, StringComparison.Ordinal);
+            Assert.Matches($"<body[^>]* data-rendered=\"{Charts.For(output.Report).Count}\"", dom);
+            Assert.Contains("data-tip=\"L1H0: OV +0.995, full OV +0.990", dom, StringComparison.Ordinal);
+            Assert.Contains("<div id=\"tip\"", dom, StringComparison.Ordinal);
+            Assert.Contains("synthetic &lt;model&gt; &amp; \"seed\"", dom, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@":CONSOLE[:(]|Uncaught")]
+    private static partial Regex ConsoleLine();
+
+    private static (string Stdout, string Stderr) Run(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} did not finish in 2 minutes");
+        }
+
+        return (stdout.Result, stderr.Result);
+    }
+
+    private static (string? Path, string Reason) FindChromium()
+    {
+        foreach (string? candidate in new[] { Environment.GetEnvironmentVariable("FACTOREDGPU_CHROMIUM"), "/usr/bin/chromium" })
+        {
+            if (!string.IsNullOrEmpty(candidate) && File.Exists(candidate))
+            {
+                return (candidate, string.Empty);
+            }
+        }
+
+        string? script = null;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && script is null; dir = dir.Parent)
+        {
+            string path = Path.Combine(dir.FullName, ".ci", "install-chromium.sh");
+            script = File.Exists(path) ? path : null;
+        }
+
+        if (script is null)
+        {
+            return (null, "no chromium, and .ci/install-chromium.sh not found above the test binaries");
+        }
+
+        var (stdout, stderr) = Run("bash", script);
+        string installed = stdout.Trim();
+        return File.Exists(installed) ? (installed, string.Empty) : (null, stderr.Trim().Length > 0 ? stderr.Trim() : "install-chromium.sh found no chromium");
+    }
+}

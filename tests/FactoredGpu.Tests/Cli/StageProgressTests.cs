@@ -1,0 +1,61 @@
+using FactoredGpu.Circuits;
+using FactoredGpu.Cli.Circuits;
+using Xunit;
+
+namespace FactoredGpu.Tests.Cli;
+
+/// <summary>Stage progress on stderr: plain lines when redirected, carriage-return updates on a terminal, nothing for short stages.</summary>
+public sealed class StageProgressTests
+{
+    [Fact]
+    public void Redirected_stderr_gets_one_plain_line_per_long_stage_and_no_escape_codes()
+    {
+        using var writer = new StringWriter();
+        using (var progress = new StageProgress(writer, interactive: false, TimeSpan.Zero))
+        {
+            var timings = new List<KeyValuePair<string, double>>();
+            Assert.Equal(42, progress.Run("load", timings, () => 42));
+            progress.Report(new CircuitProgress("ov", 0));
+            progress.Report(new CircuitProgress("ov", 0.5));
+            progress.Report(new CircuitProgress("ov", 1));
+            Assert.Equal("load", Assert.Single(timings).Key);
+        }
+
+        string text = writer.ToString();
+        Assert.Matches(@"(?m)^factored: load done in \d+\.\d s$", text);
+        Assert.Matches(@"(?m)^factored: ov done in \d+\.\d s$", text);
+        Assert.DoesNotContain('\r', text);
+        Assert.DoesNotContain('\u001b', text);
+    }
+
+    [Fact]
+    public void Short_stages_print_nothing()
+    {
+        using var writer = new StringWriter();
+        using (var progress = new StageProgress(writer, interactive: true, TimeSpan.FromMinutes(1)))
+        {
+            progress.Report(new CircuitProgress("qk", 0));
+            progress.Report(new CircuitProgress("qk", 1));
+        }
+
+        Assert.Equal(string.Empty, writer.ToString());
+    }
+
+    [Fact]
+    public void A_terminal_gets_a_line_rewritten_in_place_with_the_percentage()
+    {
+        using var writer = new StringWriter();
+        using (var progress = new StageProgress(writer, interactive: true, TimeSpan.Zero))
+        {
+            progress.Report(new CircuitProgress("full_ov", 0));
+            progress.Report(new CircuitProgress("full_ov", 0.25));
+            Thread.Sleep(350);
+            progress.Report(new CircuitProgress("full_ov", 1));
+        }
+
+        string text = writer.ToString();
+        Assert.Matches(@"\r[|/\\-] full_ov  25% \d+\.\d s", text);
+        Assert.Matches(@"\rfull_ov done in \d+\.\d s *\r?\n$", text);
+        Assert.DoesNotContain('\u001b', text);
+    }
+}
