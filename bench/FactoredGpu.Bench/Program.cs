@@ -69,7 +69,7 @@ Console.WriteLine($"Host peaks: FMA fp32 Vector512 {peak.Fma512:0} GFLOP/s, Vect
 var rows = QuickRunner.Run(kind, peak, Console.Out);
 Console.WriteLine();
 Console.WriteLine(QuickReport.Table(rows));
-Console.WriteLine($"Times: median of n runs after a warm-up (a run over 2 s is its only sample). × ours: full-size time / ours. Peak mem: {PeakMemory.Method}.");
+Console.WriteLine($"Times: median of n runs after a warm-up (a run over 1 s is its only sample). × ours: full-size time / ours. Peak mem: {PeakMemory.Method}.");
 Console.WriteLine($"% FMA and % BW are of the host peaks above{(kind is AcceleratorKind.Cpu or AcceleratorKind.IlgpuCpu ? "" : " (not shown for a GPU)")}. Total {total.Elapsed.TotalSeconds:0} s.");
 QuickReport.WriteJson(json, Accelerators.Name(kind), device, peak, total.Elapsed.TotalSeconds, rows);
 Console.WriteLine($"JSON: {Path.GetFullPath(json)}");

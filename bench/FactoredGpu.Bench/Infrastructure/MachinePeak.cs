@@ -15,7 +15,7 @@ internal sealed record MachinePeak(double Fma512, double Fma256, double ReadBand
     // 12 independent accumulators per thread: FMA latency 4 cycles × 2 ports needs at least 8 in flight.
     private const int Chains = 12;
     private const long Iterations = 20_000_000;
-    private const int Repeats = 3;
+    private const int Repeats = 5;
     private const long ArrayBytes = 1L << 30;
 
     private static readonly Lazy<MachinePeak> Measured = new(Measure);
@@ -36,7 +36,7 @@ internal sealed record MachinePeak(double Fma512, double Fma256, double ReadBand
         return new MachinePeak(fma512, fma256, bandwidth);
     }
 
-    /// <summary>Runs <paramref name="work"/> on every core at once, best of <see cref="Repeats"/>; returns 10⁹ units per second.</summary>
+    /// <summary>Runs <paramref name="work"/> on every core at once, best of <see cref="Repeats"/> (other processes only ever slow it down); returns 10⁹ units per second.</summary>
     private static double BestOnAllCores(Func<int, float> work, double unitsPerThread)
     {
         int threads = Environment.ProcessorCount;

@@ -18,7 +18,8 @@ internal static class PeakMemory
     /// <summary>Runs <paramref name="action"/> and returns the bytes it added at its peak.</summary>
     public static long Measure(Action action)
     {
-        GC.Collect();
+        // Aggressive: compact and give every free page back, so the resident set before the call is the live data.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
         if (!ResidentSetAvailable)
         {

@@ -8,14 +8,14 @@ namespace FactoredGpu.Bench.Quick;
 
 /// <summary>
 /// <c>--quick</c>: every <see cref="Suite"/> at every parameter value on one accelerator, timed with a Stopwatch
-/// (a warm-up, then up to five runs or ~3 s), as rows of one ratio table. It drives the BenchmarkDotNet classes
+/// (a warm-up, then two to five runs within ~1 s; a run over 1 s is its own warm-up and only sample), as rows of one ratio table. It drives the BenchmarkDotNet classes
 /// themselves (parameters, <c>[GlobalSetup]</c>, the <c>[Benchmark]</c> methods), so the quick numbers and the
 /// BenchmarkDotNet ones come from the same code.
 /// </summary>
 internal static class QuickRunner
 {
     private const int MaxSamples = 5;
-    private static readonly TimeSpan SampleBudget = TimeSpan.FromSeconds(3), SlowRun = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SampleBudget = TimeSpan.FromSeconds(1), SlowRun = TimeSpan.FromSeconds(1);
 
     /// <summary>Runs everything on <paramref name="kind"/>, reporting progress to <paramref name="log"/>.</summary>
     public static List<QuickRow> Run(AcceleratorKind kind, MachinePeak peak, TextWriter log)
@@ -96,7 +96,7 @@ internal static class QuickRunner
             {
                 memory = 0;
                 var spent = Stopwatch.StartNew();
-                while (times.Count < MaxSamples && (times.Count == 0 || spent.Elapsed < SampleBudget))
+                while (times.Count < MaxSamples && (times.Count < 2 || spent.Elapsed < SampleBudget))
                 {
                     times.Add(Timed(suite, method, ref memory));
                 }

@@ -5,7 +5,8 @@ namespace FactoredGpu.Bench.Workloads;
 
 /// <summary>
 /// The naive dense route: form each head's <c>l×r</c> product <c>A·B</c> with our GEMM, then reduce it with MathNet's
-/// managed dense solvers (<c>Evd</c> with eigenvectors, <c>Svd</c> values only, the Frobenius norm).
+/// managed dense solvers (<c>Evd</c> with eigenvectors, <c>Svd</c> values only) or the Frobenius norm as
+/// <c>√Σx²</c> over the product's entries (<c>torch.linalg.norm</c>; MathNet's <c>FrobeniusNorm</c> forms <c>A·Aᵀ</c>).
 /// </summary>
 internal static class DenseRoute
 {
@@ -22,7 +23,7 @@ internal static class DenseRoute
         [.. PerHead(a, b, product => product.Svd(computeVectors: false).S).SelectMany(s => s)];
 
     public static float[] Norms(StridedTensor<float> a, StridedTensor<float> b) =>
-        [.. PerHead(a, b, product => (float)product.FrobeniusNorm())];
+        [.. PerHead(a, b, SumOfSquares.Norm)];
 
     /// <summary>Forms <c>A·B</c> on the backend, copies it to the host and applies <paramref name="reduce"/> to each head's matrix.</summary>
     private static TResult[] PerHead<TResult>(StridedTensor<float> a, StridedTensor<float> b, Func<Matrix<float>, TResult> reduce)

@@ -59,9 +59,9 @@ public class FullOvBenchmarks : Suite
             return new Work(flops, embeddingBytes + (s.HeadCount * 4 * 2 * d * m));
         }
 
-        // A one-layer subset in quick mode: ~8 s and 4.3 GB for 144 heads otherwise.
+        // Whether TransformerLens's factors fit is decided at full size; quick mode then runs one layer (~8 s otherwise).
         double heads = Size == RunSize.Full ? s.HeadCount : s.Heads, factorBytes = 4 * 2 * v * m;
-        string? tooBig = BackendMemory.DoesNotFit(Accelerator, heads * factorBytes);
+        string? tooBig = BackendMemory.DoesNotFit(Accelerator, s.HeadCount * factorBytes);
         return tooBig is not null ? Infrastructure.Work.Skip(tooBig) : new Work(
             heads * ((2 * v * d * m * 2) + (2 * m * v * m) + (25 * m * m * m)),
             embeddingBytes + (heads * 3 * factorBytes),
