@@ -74,7 +74,7 @@ internal sealed class WorkColumn(WorkMetric metric) : IColumn
         double? nanoseconds = summary[benchmarkCase]?.ResultStatistics?.Mean;
         if (work is null || nanoseconds is not > 0)
         {
-            return work?.Skipped ?? "-";
+            return metric == WorkMetric.FullSizeTime && work?.Skipped is { } reason ? $"not run: {reason}" : "-";
         }
 
         double seconds = nanoseconds.Value / 1e9;

@@ -52,6 +52,7 @@ public abstract class KernelSuite : Suite
     [Benchmark(Baseline = true), Route(Route.MathNet)]
     public object MathNet()
     {
+        ThrowIfSkipped();
         object last = 0f;
         for (int i = 0; i < _managedA.Length; i++)
         {
@@ -62,7 +63,11 @@ public abstract class KernelSuite : Suite
     }
 
     [Benchmark, Route(Route.Ours)]
-    public void Kernel() => RunKernel();
+    public void Kernel()
+    {
+        ThrowIfSkipped();
+        RunKernel();
+    }
 
     /// <summary>Runs the kernel on the whole batch.</summary>
     protected abstract void RunKernel();

@@ -84,13 +84,14 @@ internal static class QuickRunner
     {
         var times = new List<double>();
         long memory = 0;
-        string? error = null;
+        bool firstCallOnly = false;
         try
         {
             double first = Timed(suite, method, ref memory);
             if (first > SlowRun.TotalSeconds)
             {
                 times.Add(first);
+                firstCallOnly = true;
             }
             else
             {
@@ -104,11 +105,11 @@ internal static class QuickRunner
         }
         catch (TargetInvocationException e)
         {
-            error = $"{e.InnerException!.GetType().Name}: {e.InnerException.Message}";
+            return new Measurement([], 0, $"{e.InnerException!.GetType().Name}: {e.InnerException.Message}", false);
         }
 
         times.Sort();
-        return new Measurement(times, memory, error);
+        return new Measurement(times, memory, null, firstCallOnly);
     }
 
     /// <summary>One call's time in seconds; raises <paramref name="memory"/> to the call's peak if higher.</summary>
@@ -144,7 +145,7 @@ internal static class QuickRunner
             work.Bytes > 0 ? gbs : null,
             host && work.Bytes > 0 ? 100 * gbs / peak.ReadBandwidth : null,
             run.Memory,
-            work.SubsetLabel);
+            string.Join("; ", new[] { work.SubsetLabel, run.FirstCallOnly ? "first call only (includes JIT and kernel compilation)" : "" }.Where(s => s.Length > 0)));
     }
 
     private static IEnumerable<QuickRow> WithRatios(IEnumerable<QuickRow> workload)
@@ -179,5 +180,6 @@ internal static class QuickRunner
         return combinations;
     }
 
-    private sealed record Measurement(List<double> Times, long Memory, string? Error);
+    /// <param name="FirstCallOnly">The only sample is the first call, with its JIT and kernel-compilation costs.</param>
+    private sealed record Measurement(List<double> Times, long Memory, string? Error, bool FirstCallOnly);
 }
