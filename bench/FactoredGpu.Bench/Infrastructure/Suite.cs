@@ -55,7 +55,7 @@ public abstract class Suite
     {
         if (Work(method).Skipped is { } reason)
         {
-            throw new NotSupportedException($"{GetType().Name}.{method} not run: {reason}");
+            throw new NotSupportedException($"{method} not run: {reason}");
         }
     }
 }

@@ -18,7 +18,7 @@ public class FrobeniusNormBenchmarks : KernelSuite
 
     /// <summary>The Gram route needs a small inner dimension; with K above M or N its K×K Grams outweigh the product.</summary>
     private protected override string? NotApplicable => K > Math.Min(M, N)
-        ? $"inner {K} > product sides {M}, {N}: the K×K Grams cost more than forming the product; the library's Norm() is for a small inner dimension"
+        ? $"inner {K} > sides {M}, {N}: its K×K Grams cost more than the product"
         : null;
 
     private protected override Work KernelWork() => new(
