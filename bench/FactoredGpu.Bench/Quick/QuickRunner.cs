@@ -145,7 +145,7 @@ internal static class QuickRunner
             work.Bytes > 0 ? gbs : null,
             host && work.Bytes > 0 ? 100 * gbs / peak.ReadBandwidth : null,
             run.Memory,
-            string.Join("; ", new[] { work.SubsetLabel, run.FirstCallOnly ? "first call only (includes JIT and kernel compilation)" : "" }.Where(s => s.Length > 0)));
+            string.Join("; ", new[] { work.SubsetLabel, run.FirstCallOnly ? "first call only, no warm-up" : "" }.Where(s => s.Length > 0)));
     }
 
     private static IEnumerable<QuickRow> WithRatios(IEnumerable<QuickRow> workload)
@@ -180,6 +180,6 @@ internal static class QuickRunner
         return combinations;
     }
 
-    /// <param name="FirstCallOnly">The only sample is the first call, with its JIT and kernel-compilation costs.</param>
+    /// <param name="FirstCallOnly">The only sample is the first call (no warm-up: JIT, kernel compilation and first-touch page faults included).</param>
     private sealed record Measurement(List<double> Times, long Memory, string? Error, bool FirstCallOnly);
 }
