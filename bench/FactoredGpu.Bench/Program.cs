@@ -1,16 +1,30 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using FactoredGpu.Bench.Infrastructure;
+using FactoredGpu.Bench.Quick;
 using FactoredGpu.Kernels;
 
 // --accelerator K is ours, not BenchmarkDotNet's: take it out of the arguments and hand the checked choice to the
-// benchmark processes (BenchmarkDotNet runs each in a child process, which inherits the environment), where
-// Accelerators.Create(Accelerators.Resolve(null)) reads it back.
+// benchmark processes (BenchmarkDotNet runs each in a child process, which inherits the environment), where the suites'
+// Accelerator parameter source reads it back. --quick and --json PATH are ours too: the quick ratio report.
 var rest = new List<string>();
+bool quick = false;
+string json = Path.Combine("bench", "quick-results.json");
 for (int i = 0; i < args.Length; i++)
 {
     string? value = args[i] == "--accelerator" && i + 1 < args.Length ? args[++i]
         : args[i].StartsWith("--accelerator=", StringComparison.Ordinal) ? args[i]["--accelerator=".Length..]
         : null;
-    if (value is null)
+    if (args[i] == "--quick")
+    {
+        quick = true;
+    }
+    else if (args[i] == "--json" && i + 1 < args.Length)
+    {
+        json = args[++i];
+    }
+    else if (value is null)
     {
         rest.Add(args[i]);
     }
@@ -28,7 +42,37 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest]);
+if (!quick)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], DefaultConfig.Instance.AddColumn(WorkColumn.All));
+    return 0;
+}
+
+AcceleratorKind kind;
+string device;
+try
+{
+    kind = AcceleratorChoice.Chosen();
+    using IKernels backend = Accelerators.Create(kind);
+    device = backend.DeviceName;
+}
+catch (Exception e) when (e is ArgumentException or AcceleratorUnavailableException)
+{
+    Console.Error.WriteLine($"FactoredGpu.Bench: {e.Message}");
+    return 2;
+}
+
+var total = Stopwatch.StartNew();
+Console.WriteLine($"Quick report on {Accelerators.Name(kind)} ({device}), {Environment.ProcessorCount} cores; measuring peaks...");
+MachinePeak peak = MachinePeak.Current;
+Console.WriteLine($"Host peaks: FMA fp32 Vector512 {peak.Fma512:0} GFLOP/s, Vector256 {peak.Fma256:0} GFLOP/s (all cores); read {peak.ReadBandwidth:0.0} GB/s");
+var rows = QuickRunner.Run(kind, peak, Console.Out);
+Console.WriteLine();
+Console.WriteLine(QuickReport.Table(rows));
+Console.WriteLine($"Times: median of n runs after a warm-up (a run over 1 s is its only sample). × ours: full-size time / ours. Peak mem: {PeakMemory.Method}.");
+Console.WriteLine($"% FMA and % BW are of the host peaks above{(kind is AcceleratorKind.Cpu or AcceleratorKind.IlgpuCpu ? "" : " (not shown for a GPU)")}. Total {total.Elapsed.TotalSeconds:0} s.");
+QuickReport.WriteJson(json, Accelerators.Name(kind), device, peak, total.Elapsed.TotalSeconds, rows);
+Console.WriteLine($"JSON: {Path.GetFullPath(json)}");
 return 0;
 
 internal partial class Program { }
