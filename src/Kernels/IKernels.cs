@@ -74,6 +74,7 @@ public interface IKernels : IDisposable
     /// <param name="result">Output, <c>count</c> contiguous elements starting at 0.</param>
     /// <remarks>Broadcast factors (repeated offsets) have their Gram matrix computed once.</remarks>
     /// <exception cref="ArgumentException">Inner sizes or batch sizes disagree, or <paramref name="result"/> is too short.</exception>
+    /// <exception cref="InsufficientMemoryException">The inner size is so large that an <c>m×m</c> Gram matrix does not fit in one buffer.</exception>
     void FrobeniusSquaredOfProduct<T>(in MatrixBatch<T> a, in MatrixBatch<T> b, DeviceBuffer<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>;
 

@@ -77,6 +77,18 @@ internal static class KernelChecks
         }
     }
 
+    /// <summary>The product's norm goes through two <c>m×m</c> Grams: refuse an <c>m</c> whose Gram no buffer can hold.</summary>
+    public static void GramFits<T>(string operation, in MatrixBatch<T> a, in MatrixBatch<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if ((long)a.Cols * a.Cols > Array.MaxLength)
+        {
+            throw new InsufficientMemoryException(
+                $"{operation}: the inner dimension of A {a} and B {b} is {a.Cols}; its {a.Cols}×{a.Cols} Gram matrices do not fit in one buffer. " +
+                "Take the norm over the product's smaller outer side instead.");
+        }
+    }
+
     public static void Square<T>(string operation, in MatrixBatch<T> a, in MatrixBatch<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -81,6 +81,7 @@ public sealed class HostKernels : IKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         KernelChecks.Product("FrobeniusSquaredOfProduct", this, a, b, result, a.Count);
+        KernelChecks.GramFits("FrobeniusSquaredOfProduct", a, b);
         FrobeniusOfProduct.Run(a, b, ((HostBuffer<T>)result).Array);
     }
 

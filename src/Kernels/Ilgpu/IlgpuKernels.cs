@@ -128,6 +128,7 @@ public sealed class IlgpuKernels : IKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         KernelChecks.Product("FrobeniusSquaredOfProduct", this, a, b, result, a.Count);
+        KernelChecks.GramFits("FrobeniusSquaredOfProduct", a, b);
         KernelSet<T> set = Kernels<T>();
         lock (_stream)
         {

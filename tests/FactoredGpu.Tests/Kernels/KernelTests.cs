@@ -238,6 +238,18 @@ public abstract class KernelTests
     }
 
     [SkippableFact]
+    public void Frobenius_norm_with_a_vocabulary_sized_inner_dimension_is_refused_before_allocating()
+    {
+        // m = 50257: two m×m Grams would be 2.5e9 elements each; the factors themselves are only 50257 elements.
+        const int M = 50257;
+        using var buffer = Backend.Allocate<float>(2 * M + 1);
+        var a = MatrixBatch<float>.Contiguous(buffer, 1, 1, M);
+        var b = new MatrixBatch<float>(buffer, [M], M, 1, rowStride: 1, colStride: 1);
+        var e = Assert.Throws<InsufficientMemoryException>(() => Backend.FrobeniusSquaredOfProduct(a, b, buffer));
+        Assert.Contains("50257×50257", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public void Foreign_buffer_is_rejected()
     {
         using var other = new FactoredGpu.Kernels.Host.HostKernels();
