@@ -139,50 +139,71 @@ public static class CompositionScores
         }
 
         using var qkT = qk.T;
-        using var written = Written(ov);
-        using var writtenNorms = ov.Norm();
-        double[] leftNorms = HostDouble.From(writtenNorms);
+        using var ovNorms = ov.Norm();
+        double[] leftNorms = HostDouble.From(ovNorms);
+
+        // The last layer's heads write to no later head, so X is needed for the earlier layers only.
+        var earlier = TensorIndex.Slice(0, ov.Shape[0] - 1);
+        using var earlierA = ov.A.Index(earlier);
+        using var earlierB = ov.B.Index(earlier);
+        using var written = Written(earlierA, earlierB);
         return new CompositionScoreTables<TScalar>(Pairwise(written, leftNorms, qk), Pairwise(written, leftNorms, qkT), Pairwise(written, leftNorms, ov));
     }
 
     /// <summary><c>X = Bᵀ(AᵀA)B</c> per head, <c>[..., r, r]</c>: what <c>‖(A·B)·M‖²_F = ⟨X, M·Mᵀ⟩</c> needs of the earlier circuit.</summary>
-    private static StridedTensor<TScalar> Written<TScalar>(FactoredMatrix<TScalar> left)
+    private static StridedTensor<TScalar> Written<TScalar>(StridedTensor<TScalar> a, StridedTensor<TScalar> b)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        using var gram = Gram(left.A);
-        using var gb = gram * left.B;
-        using var bt = left.B.Transpose();
+        using var gram = Gram(a);
+        using var gb = gram * b;
+        using var bt = b.Transpose();
         return bt * gb;
+    }
+
+    /// <summary><c>Y = A(B·Bᵀ)Aᵀ</c> per head, <c>[..., l, l]</c>: what <c>‖M·(A·B)‖²_F = ⟨Mᵀ·M, Y⟩</c> needs of the later circuit.</summary>
+    private static StridedTensor<TScalar> Read<TScalar>(StridedTensor<TScalar> a, StridedTensor<TScalar> b)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        using var bt = b.Transpose();
+        using var gram = Gram(bt);
+        using var at = a.Transpose();
+        using var ga = gram * at;
+        return a * ga;
     }
 
     /// <summary>
     /// The masked scores <c>√⟨X_i, Y_j⟩ / (‖L_i‖·‖R_j‖)</c> for every earlier head <c>i</c> and later head <c>j</c>, with
-    /// <c>Y = A(B·Bᵀ)Aᵀ</c> of <paramref name="right"/>: one product of the flattened <c>X</c> and <c>Y</c>.
+    /// <c>Y = A(B·Bᵀ)Aᵀ</c> of <paramref name="right"/> formed one layer at a time and met only by the <c>X</c> of earlier
+    /// layers: one <c>[earlier heads, d²]·[d², heads]</c> product per layer.
     /// </summary>
     private static StridedTensor<TScalar> Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar> right)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         int layers = right.Shape[0], heads = right.Shape[1], d = right.LDim, n = layers * heads;
-        using var bt = right.B.Transpose();
-        using var h = Gram(bt);
-        using var at = right.A.Transpose();
-        using var ha = h * at;
-        using var read = right.A * ha;
-        using var readDense = read.IsContiguous ? read.BroadcastTo(read.Shape.ToArray()) : read.Contiguous();
-        using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
         long size = (long)d * d;
-        using var x = writtenDense.View(writtenDense.Offset, [n, checked((int)size)], [size, 1]);
-        using var y = readDense.View(readDense.Offset, [checked((int)size), n], [1, size]);
-        using var inner = x * y;
+        using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
         using var rightNorms = right.Norm();
-        double[] dots = HostDouble.From(inner), norms = HostDouble.From(rightNorms);
+        double[] norms = HostDouble.From(rightNorms);
         var scores = new double[n * n];
-        for (int i = 0; i < n; i++)
+        for (int later = 1; later < layers; later++)
         {
-            for (int j = 0; j < n; j++)
+            using var a = right.A.Index(later);
+            using var b = right.B.Index(later);
+            using var read = Read(a, b);
+            using var readDense = read.IsContiguous ? read.BroadcastTo(read.Shape.ToArray()) : read.Contiguous();
+            int rows = later * heads;
+            using var x = writtenDense.View(writtenDense.Offset, [rows, checked((int)size)], [size, 1]);
+            using var y = readDense.View(readDense.Offset, [checked((int)size), heads], [1, size]);
+            using var inner = x * y;
+            double[] dots = HostDouble.From(inner);
+            for (int i = 0; i < rows; i++)
             {
-                // A head only composes with heads of later layers; ⟨X, Y⟩ ≥ 0 exactly, rounding may leave a tiny negative.
-                scores[i * n + j] = j / heads > i / heads ? Math.Sqrt(Math.Max(dots[i * n + j], 0)) / (leftNorms[i] * norms[j]) : 0;
+                for (int k = 0; k < heads; k++)
+                {
+                    // ⟨X, Y⟩ ≥ 0 exactly; rounding may leave a tiny negative.
+                    int j = later * heads + k;
+                    scores[i * n + j] = Math.Sqrt(Math.Max(dots[i * heads + k], 0)) / (leftNorms[i] * norms[j]);
+                }
             }
         }
 
