@@ -147,7 +147,8 @@ public static class CompositionScores
         using var earlierA = ov.A.Index(earlier);
         using var earlierB = ov.B.Index(earlier);
         using var written = Written(earlierA, earlierB);
-        return new CompositionScoreTables<TScalar>(Pairwise(written, leftNorms, qk), Pairwise(written, leftNorms, qkT), Pairwise(written, leftNorms, ov));
+        var tables = Pairwise(written, leftNorms, [qk, qkT, ov]);
+        return new CompositionScoreTables<TScalar>(tables[0], tables[1], tables[2]);
     }
 
     /// <summary><c>X = Bᵀ(AᵀA)B</c> per head, <c>[..., r, r]</c>: what <c>‖(A·B)·M‖²_F = ⟨X, M·Mᵀ⟩</c> needs of the earlier circuit.</summary>
@@ -160,54 +161,68 @@ public static class CompositionScores
         return bt * gb;
     }
 
-    /// <summary><c>Y = A(B·Bᵀ)Aᵀ</c> per head, <c>[..., l, l]</c>: what <c>‖M·(A·B)‖²_F = ⟨Mᵀ·M, Y⟩</c> needs of the later circuit.</summary>
-    private static StridedTensor<TScalar> Read<TScalar>(StridedTensor<TScalar> a, StridedTensor<TScalar> b)
+    /// <summary>
+    /// Writes <c>Y = A(B·Bᵀ)Aᵀ</c> per head, <c>[..., l, l]</c>, into <paramref name="destination"/>: what
+    /// <c>‖M·(A·B)‖²_F = ⟨Mᵀ·M, Y⟩</c> needs of the later circuit.
+    /// </summary>
+    private static void Read<TScalar>(StridedTensor<TScalar> a, StridedTensor<TScalar> b, StridedTensor<TScalar> destination)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         using var bt = b.Transpose();
         using var gram = Gram(bt);
         using var at = a.Transpose();
         using var ga = gram * at;
-        return a * ga;
+        a.Backend.Gemm(TScalar.One, a.AsBatch(), ga.AsBatch(), TScalar.Zero, destination.AsBatch());
     }
 
     /// <summary>
-    /// The masked scores <c>√⟨X_i, Y_j⟩ / (‖L_i‖·‖R_j‖)</c> for every earlier head <c>i</c> and later head <c>j</c>, with
-    /// <c>Y = A(B·Bᵀ)Aᵀ</c> of <paramref name="right"/> formed one layer at a time and met only by the <c>X</c> of earlier
-    /// layers: one <c>[earlier heads, d²]·[d², heads]</c> product per layer.
+    /// The masked scores <c>√⟨X_i, Y_j⟩ / (‖L_i‖·‖R_j‖)</c> for every earlier head <c>i</c> and later head <c>j</c>, one
+    /// table per circuit of <paramref name="rights"/>. <c>Y = A(B·Bᵀ)Aᵀ</c> is formed one layer at a time for all the
+    /// tables together and met only by the <c>X</c> of earlier layers, in one <c>[earlier heads, d²]·[d², tables·heads]</c>
+    /// product per layer, so that each pass over <c>X</c> serves every table.
     /// </summary>
-    private static StridedTensor<TScalar> Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar> right)
+    private static StridedTensor<TScalar>[] Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar>[] rights)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        int layers = right.Shape[0], heads = right.Shape[1], d = right.LDim, n = layers * heads;
+        int layers = written.Shape[0] + 1, heads = written.Shape[1], d = written.Dim(-1), n = layers * heads, columns = rights.Length * heads;
         long size = (long)d * d;
         using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
-        using var rightNorms = right.Norm();
-        double[] norms = HostDouble.From(rightNorms);
-        var scores = new double[n * n];
+        double[][] norms = new double[rights.Length][], scores = new double[rights.Length][];
+        for (int t = 0; t < rights.Length; t++)
+        {
+            using var rightNorms = rights[t].Norm();
+            norms[t] = HostDouble.From(rightNorms);
+            scores[t] = new double[n * n];
+        }
+
+        using var read = StridedTensor<TScalar>.Zeros(written.Backend, columns, d, d);
         for (int later = 1; later < layers; later++)
         {
-            using var a = right.A.Index(later);
-            using var b = right.B.Index(later);
-            using var read = Read(a, b);
-            using var readDense = read.IsContiguous ? read.BroadcastTo(read.Shape.ToArray()) : read.Contiguous();
+            for (int t = 0; t < rights.Length; t++)
+            {
+                using var a = rights[t].A.Index(later);
+                using var b = rights[t].B.Index(later);
+                using var destination = read.Index(TensorIndex.Slice(t * heads, (t + 1) * heads));
+                Read(a, b, destination);
+            }
+
             int rows = later * heads;
             using var x = writtenDense.View(writtenDense.Offset, [rows, checked((int)size)], [size, 1]);
-            using var y = readDense.View(readDense.Offset, [checked((int)size), heads], [1, size]);
+            using var y = read.View(read.Offset, [checked((int)size), columns], [1, size]);
             using var inner = x * y;
             double[] dots = HostDouble.From(inner);
             for (int i = 0; i < rows; i++)
             {
-                for (int k = 0; k < heads; k++)
+                for (int c = 0; c < columns; c++)
                 {
                     // ⟨X, Y⟩ ≥ 0 exactly; rounding may leave a tiny negative.
-                    int j = later * heads + k;
-                    scores[i * n + j] = Math.Sqrt(Math.Max(dots[i * heads + k], 0)) / (leftNorms[i] * norms[j]);
+                    int t = c / heads, j = later * heads + c % heads;
+                    scores[t][i * n + j] = Math.Sqrt(Math.Max(dots[i * columns + c], 0)) / (leftNorms[i] * norms[t][j]);
                 }
             }
         }
 
-        return HostDouble.To<TScalar>(right.Backend, scores, layers, heads, layers, heads);
+        return [.. scores.Select(table => HostDouble.To<TScalar>(written.Backend, table, layers, heads, layers, heads))];
     }
 
     private static StridedTensor<TScalar> Gram<TScalar>(StridedTensor<TScalar> x)
