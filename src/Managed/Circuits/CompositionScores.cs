@@ -115,9 +115,12 @@ public static class CompositionScores
     /// <para>Every head meets every head, so the work is arranged for that: with <c>L = A_L·B_L</c> and <c>R = A_R·B_R</c>,
     /// <c>‖L·R‖²_F = tr(B_Lᵀ(A_LᵀA_L)B_L · A_R(B_R B_Rᵀ)A_Rᵀ) = ⟨X_L, Y_R⟩_F</c> with the <c>d×d</c> matrices
     /// <c>X_L = B_Lᵀ G_L B_L</c> and <c>Y_R = A_R H_R A_Rᵀ</c> formed once per head (<c>X</c> once for all three tables), and
-    /// all the pairwise inner products are one <c>[heads, d²]·[d², heads]</c> product per table: <c>d²</c> multiply-adds a
-    /// pair instead of the <c>m²·(d + 2m)</c> of <see cref="Compute"/> (for GPT-2 small about 4× less work in all, in a few
-    /// large products instead of 3·144² small ones). Memory: two <c>[heads, d, d]</c> tensors (680 MB for GPT-2 small in float32).</para>
+    /// only the pairs whose second layer is later are formed: per later layer, its heads' <c>Y</c> for all three tables meet
+    /// the <c>X</c> of the earlier layers in one <c>[earlier heads, d²]·[d², 3·heads]</c> product. That is <c>d²</c>
+    /// multiply-adds a pair instead of the <c>m²·(d + 2m)</c> of <see cref="Compute"/>, in a few large products instead of
+    /// 3·144² small ones, with one pass over <c>X</c> per layer serving all three tables. Memory: <c>X</c> of every head
+    /// but the last layer's, <c>[(layers − 1)·heads, d, d]</c>, and one layer's <c>Y</c>, <c>[3·heads, d, d]</c> (312 MB
+    /// and 85 MB for GPT-2 small in float32).</para>
     /// <para>Precision: the inner products accumulate <c>d²</c> terms in <typeparamref name="TScalar"/>; a score carries an
     /// absolute error of a few <c>ε·d</c> at most, relative to 1 (float32, GPT-2 small: below 1e-4, typically far below).
     /// A head with NaN or ±Inf weights gets NaN scores in its rows and columns only.</para>
