@@ -13,12 +13,10 @@ public sealed class HostBuffer<T> : DeviceBuffer<T>
         Array = array;
     }
 
-    /// <summary>The backing array. Host kernels read and write it directly.</summary>
-    internal T[] Array { get; }
+    /// <summary>The backing array, empty once released. Host kernels read and write it directly.</summary>
+    internal T[] Array { get; private set; }
 
     /// <inheritdoc/>
-    protected override void Release()
-    {
-        // Managed memory: the garbage collector reclaims it.
-    }
+    /// <remarks>Drops the array, so the garbage collector can reclaim it even while disposed tensors are still referenced.</remarks>
+    protected override void Release() => Array = [];
 }

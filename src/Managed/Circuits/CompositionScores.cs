@@ -115,9 +115,12 @@ public static class CompositionScores
     /// <para>Every head meets every head, so the work is arranged for that: with <c>L = A_L·B_L</c> and <c>R = A_R·B_R</c>,
     /// <c>‖L·R‖²_F = tr(B_Lᵀ(A_LᵀA_L)B_L · A_R(B_R B_Rᵀ)A_Rᵀ) = ⟨X_L, Y_R⟩_F</c> with the <c>d×d</c> matrices
     /// <c>X_L = B_Lᵀ G_L B_L</c> and <c>Y_R = A_R H_R A_Rᵀ</c> formed once per head (<c>X</c> once for all three tables), and
-    /// all the pairwise inner products are one <c>[heads, d²]·[d², heads]</c> product per table: <c>d²</c> multiply-adds a
-    /// pair instead of the <c>m²·(d + 2m)</c> of <see cref="Compute"/> (for GPT-2 small about 4× less work in all, in a few
-    /// large products instead of 3·144² small ones). Memory: two <c>[heads, d, d]</c> tensors (680 MB for GPT-2 small in float32).</para>
+    /// only the pairs whose second layer is later are formed: per later layer, its heads' <c>Y</c> for all three tables meet
+    /// the <c>X</c> of the earlier layers in one <c>[earlier heads, d²]·[d², 3·heads]</c> product. That is <c>d²</c>
+    /// multiply-adds a pair instead of the <c>m²·(d + 2m)</c> of <see cref="Compute"/>, in a few large products instead of
+    /// 3·144² small ones, with one pass over <c>X</c> per layer serving all three tables. Memory: <c>X</c> of every head
+    /// but the last layer's, <c>[(layers − 1)·heads, d, d]</c>, and one layer's <c>Y</c>, <c>[3·heads, d, d]</c> (312 MB
+    /// and 85 MB for GPT-2 small in float32).</para>
     /// <para>Precision: the inner products accumulate <c>d²</c> terms in <typeparamref name="TScalar"/>; a score carries an
     /// absolute error of a few <c>ε·d</c> at most, relative to 1 (float32, GPT-2 small: below 1e-4, typically far below).
     /// A head with NaN or ±Inf weights gets NaN scores in its rows and columns only.</para>
@@ -139,54 +142,90 @@ public static class CompositionScores
         }
 
         using var qkT = qk.T;
-        using var written = Written(ov);
-        using var writtenNorms = ov.Norm();
-        double[] leftNorms = HostDouble.From(writtenNorms);
-        return new CompositionScoreTables<TScalar>(Pairwise(written, leftNorms, qk), Pairwise(written, leftNorms, qkT), Pairwise(written, leftNorms, ov));
+        using var ovNorms = ov.Norm();
+        double[] leftNorms = HostDouble.From(ovNorms);
+
+        // The last layer's heads write to no later head, so X is needed for the earlier layers only.
+        var earlier = TensorIndex.Slice(0, ov.Shape[0] - 1);
+        using var earlierA = ov.A.Index(earlier);
+        using var earlierB = ov.B.Index(earlier);
+        using var written = Written(earlierA, earlierB);
+        var tables = Pairwise(written, leftNorms, [qk, qkT, ov]);
+        return new CompositionScoreTables<TScalar>(tables[0], tables[1], tables[2]);
     }
 
     /// <summary><c>X = Bᵀ(AᵀA)B</c> per head, <c>[..., r, r]</c>: what <c>‖(A·B)·M‖²_F = ⟨X, M·Mᵀ⟩</c> needs of the earlier circuit.</summary>
-    private static StridedTensor<TScalar> Written<TScalar>(FactoredMatrix<TScalar> left)
+    private static StridedTensor<TScalar> Written<TScalar>(StridedTensor<TScalar> a, StridedTensor<TScalar> b)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        using var gram = Gram(left.A);
-        using var gb = gram * left.B;
-        using var bt = left.B.Transpose();
+        using var gram = Gram(a);
+        using var gb = gram * b;
+        using var bt = b.Transpose();
         return bt * gb;
     }
 
     /// <summary>
-    /// The masked scores <c>√⟨X_i, Y_j⟩ / (‖L_i‖·‖R_j‖)</c> for every earlier head <c>i</c> and later head <c>j</c>, with
-    /// <c>Y = A(B·Bᵀ)Aᵀ</c> of <paramref name="right"/>: one product of the flattened <c>X</c> and <c>Y</c>.
+    /// Writes <c>Y = A(B·Bᵀ)Aᵀ</c> per head, <c>[..., l, l]</c>, into <paramref name="destination"/>: what
+    /// <c>‖M·(A·B)‖²_F = ⟨Mᵀ·M, Y⟩</c> needs of the later circuit.
     /// </summary>
-    private static StridedTensor<TScalar> Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar> right)
+    private static void Read<TScalar>(StridedTensor<TScalar> a, StridedTensor<TScalar> b, StridedTensor<TScalar> destination)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        int layers = right.Shape[0], heads = right.Shape[1], d = right.LDim, n = layers * heads;
-        using var bt = right.B.Transpose();
-        using var h = Gram(bt);
-        using var at = right.A.Transpose();
-        using var ha = h * at;
-        using var read = right.A * ha;
-        using var readDense = read.IsContiguous ? read.BroadcastTo(read.Shape.ToArray()) : read.Contiguous();
-        using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
+        using var bt = b.Transpose();
+        using var gram = Gram(bt);
+        using var at = a.Transpose();
+        using var ga = gram * at;
+        a.Backend.Gemm(TScalar.One, a.AsBatch(), ga.AsBatch(), TScalar.Zero, destination.AsBatch());
+    }
+
+    /// <summary>
+    /// The masked scores <c>√⟨X_i, Y_j⟩ / (‖L_i‖·‖R_j‖)</c> for every earlier head <c>i</c> and later head <c>j</c>, one
+    /// table per circuit of <paramref name="rights"/>. <c>Y = A(B·Bᵀ)Aᵀ</c> is formed one layer at a time for all the
+    /// tables together and met only by the <c>X</c> of earlier layers, in one <c>[earlier heads, d²]·[d², tables·heads]</c>
+    /// product per layer, so that each pass over <c>X</c> serves every table.
+    /// </summary>
+    private static StridedTensor<TScalar>[] Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar>[] rights)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        int layers = written.Shape[0] + 1, heads = written.Shape[1], d = written.Dim(-1), n = layers * heads, columns = rights.Length * heads;
         long size = (long)d * d;
-        using var x = writtenDense.View(writtenDense.Offset, [n, checked((int)size)], [size, 1]);
-        using var y = readDense.View(readDense.Offset, [checked((int)size), n], [1, size]);
-        using var inner = x * y;
-        using var rightNorms = right.Norm();
-        double[] dots = HostDouble.From(inner), norms = HostDouble.From(rightNorms);
-        var scores = new double[n * n];
-        for (int i = 0; i < n; i++)
+        using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
+        double[][] norms = new double[rights.Length][], scores = new double[rights.Length][];
+        for (int t = 0; t < rights.Length; t++)
         {
-            for (int j = 0; j < n; j++)
+            using var rightNorms = rights[t].Norm();
+            norms[t] = HostDouble.From(rightNorms);
+            scores[t] = new double[n * n];
+        }
+
+        using var read = StridedTensor<TScalar>.Zeros(written.Backend, columns, d, d);
+        for (int later = 1; later < layers; later++)
+        {
+            for (int t = 0; t < rights.Length; t++)
             {
-                // A head only composes with heads of later layers; ⟨X, Y⟩ ≥ 0 exactly, rounding may leave a tiny negative.
-                scores[i * n + j] = j / heads > i / heads ? Math.Sqrt(Math.Max(dots[i * n + j], 0)) / (leftNorms[i] * norms[j]) : 0;
+                using var a = rights[t].A.Index(later);
+                using var b = rights[t].B.Index(later);
+                using var destination = read.Index(TensorIndex.Slice(t * heads, (t + 1) * heads));
+                Read(a, b, destination);
+            }
+
+            int rows = later * heads;
+            using var x = writtenDense.View(writtenDense.Offset, [rows, checked((int)size)], [size, 1]);
+            using var y = read.View(read.Offset, [checked((int)size), columns], [1, size]);
+            using var inner = x * y;
+            double[] dots = HostDouble.From(inner);
+            for (int i = 0; i < rows; i++)
+            {
+                for (int c = 0; c < columns; c++)
+                {
+                    // ⟨X, Y⟩ ≥ 0 exactly; rounding may leave a tiny negative.
+                    int t = c / heads, j = later * heads + c % heads;
+                    scores[t][i * n + j] = Math.Sqrt(Math.Max(dots[i * columns + c], 0)) / (leftNorms[i] * norms[t][j]);
+                }
             }
         }
 
-        return HostDouble.To<TScalar>(right.Backend, scores, layers, heads, layers, heads);
+        return [.. scores.Select(table => HostDouble.To<TScalar>(written.Backend, table, layers, heads, layers, heads))];
     }
 
     private static StridedTensor<TScalar> Gram<TScalar>(StridedTensor<TScalar> x)

@@ -42,23 +42,26 @@ public static class WeightProcessing
         int l = weights.NLayers, h = weights.NHeads, d = weights.DModel, dh = weights.DHead, v = weights.DVocab;
         double[] ln1W = HostDouble.From(weights.Ln1W), ln1B = HostDouble.From(weights.Ln1B);
 
-        // 1. Fold the layer norms (biases first, with the original weights).
-        var (wQ, bQ) = FoldLayerNorm(weights.WQ, weights.BQ, ln1W, ln1B, l * h, h, d, dh);
-        var (wK, bK) = FoldLayerNorm(weights.WK, weights.BK, ln1W, ln1B, l * h, h, d, dh);
-        var (wV, bV) = FoldLayerNorm(weights.WV, weights.BV, ln1W, ln1B, l * h, h, d, dh);
-        var (wU, bU) = FoldLayerNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), HostDouble.From(weights.LnFinalB), 1, 1, d, v);
+        // 1. Fold the layer norms (biases first, with the original weights); the unembedding is centred over the vocabulary (3.) as it is written.
+        var (wQ, bQ) = FoldLayerNorm(weights.WQ, weights.BQ, ln1W, ln1B, h, centreRows: false);
+        var (wK, bK) = FoldLayerNorm(weights.WK, weights.BK, ln1W, ln1B, h, centreRows: false);
+        var (wV, bV) = FoldLayerNorm(weights.WV, weights.BV, ln1W, ln1B, h, centreRows: false);
+        var (wU, bU) = FoldLayerNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), HostDouble.From(weights.LnFinalB), 1, centreRows: true);
         var mlp = weights.Mlp;
-        (double[] W, double[] B)? mlpIn = null;
-        double[]? wOut = null, bOut = null;
+        (StridedTensor<TScalar> W, double[] B)? mlpIn = null;
+        StridedTensor<TScalar>? wOut = null;
+        double[]? bOut = null;
         if (mlp is not null)
         {
-            mlpIn = FoldLayerNorm(mlp.WIn, mlp.BIn, HostDouble.From(weights.Ln2W), HostDouble.From(weights.Ln2B), l, 1, d, mlp.DMlp);
-            (wOut, bOut) = (HostDouble.From(mlp.WOut), HostDouble.From(mlp.BOut));
+            mlpIn = FoldLayerNorm(mlp.WIn, mlp.BIn, HostDouble.From(weights.Ln2W), HostDouble.From(weights.Ln2B), 1, centreRows: false);
+            (wOut, bOut) = (Write(mlp.WOut, null, 1, null, centreRows: true), HostDouble.From(mlp.BOut));
         }
 
-        // 2. Centre the weights that write to the residual stream.
-        double[] wE = HostDouble.From(weights.WE), wPos = HostDouble.From(weights.WPos), wO = HostDouble.From(weights.WO), bO = HostDouble.From(weights.BO);
-        foreach (var rows in new[] { wE, wPos, wO, bO, wOut, bOut })
+        // 2. Centre the weights that write to the residual stream; W_O stays in float64 for step 4.
+        var wE = Write(weights.WE, null, 1, null, centreRows: true);
+        var wPos = Write(weights.WPos, null, 1, null, centreRows: true);
+        double[] wO = HostDouble.From(weights.WO), bO = HostDouble.From(weights.BO);
+        foreach (var rows in new[] { wO, bO, bOut })
         {
             if (rows is not null)
             {
@@ -66,8 +69,7 @@ public static class WeightProcessing
             }
         }
 
-        // 3. Centre the unembedding over the vocabulary.
-        CentreRows(wU, v);
+        // 3. Centre b_U over the vocabulary (W_U was centred as it was written).
         CentreRows(bU, v);
 
         // 4. Fold the value biases into b_O, through the centred W_O; then centre b_O again.
@@ -92,59 +94,144 @@ public static class WeightProcessing
         double[] ones = [.. Enumerable.Repeat(1.0, l * d)];
         var processedMlp = mlp is null
             ? null
-            : new Gpt2Mlp<TScalar>(T(mlpIn!.Value.W, l, d, mlp.DMlp), T(mlpIn.Value.B, l, mlp.DMlp), T(wOut!, l, mlp.DMlp, d), T(bOut!, l, d));
+            : new Gpt2Mlp<TScalar>(mlpIn!.Value.W, T(mlpIn.Value.B, l, mlp.DMlp), wOut!, T(bOut!, l, d));
         return new Gpt2Weights<TScalar>(
-            T(wE, v, d), T(wPos, weights.NCtx, d),
-            T(wQ, l, h, d, dh), T(wK, l, h, d, dh), T(wV, l, h, d, dh), T(wO, l, h, dh, d),
+            wE, wPos,
+            wQ, wK, wV, T(wO, l, h, dh, d),
             T(bQ, l, h, dh), T(bK, l, h, dh), T(bV, l, h, dh), T(bO, l, d),
             T(ones, l, d), T(new double[l * d], l, d), T(ones, l, d), T(new double[l * d], l, d),
             T(ones[..d], d), T(new double[d], d),
-            T(wU, d, v), T(bU, v),
+            wU, T(bU, v),
             processedMlp);
     }
 
     /// <summary>
-    /// Folds a layer norm into the <c>batches</c> matrices <c>W [rows = d, cols]</c> that read from it, and their biases
-    /// <c>[cols]</c>: <c>b += Wᵀ·ln.b</c>, then <c>W = C(W ⊙ ln.w[:, None])</c>. Matrix <c>i</c> uses layer norm
-    /// <c>i / perNorm</c>.
+    /// Folds a layer norm into the matrices <c>W [..., rows = d, cols]</c> that read from it, and their biases
+    /// <c>[..., cols]</c>: <c>b += Wᵀ·ln.b</c>, then <c>W = C(W ⊙ ln.w[:, None])</c>, each row then centred too when
+    /// <paramref name="centreRows"/>. Matrix <c>i</c> uses layer norm <c>i / perNorm</c>.
     /// </summary>
-    private static (double[] W, double[] B) FoldLayerNorm<TScalar>(
-        StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int batches, int perNorm, int rows, int cols)
+    private static (StridedTensor<TScalar> W, double[] B) FoldLayerNorm<TScalar>(
+        StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool centreRows)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        double[] w = HostDouble.From(weight), b = HostDouble.From(bias);
+        var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
+        int rows = weight.Dim(-2), cols = weight.Dim(-1);
+        double[] b = HostDouble.From(bias), columnMean = new double[b.Length];
 
         // Columns are independent: split each matrix into column blocks so that one wide matrix (W_U) uses every core.
         const int BlockColumns = 512;
         int blocks = (cols + BlockColumns - 1) / BlockColumns;
-        Parallel.For(0, batches * blocks, task =>
+        Parallel.For(0, matrices.Length * blocks, task =>
         {
-            int batch = task / blocks, first = task % blocks * BlockColumns, width = Math.Min(BlockColumns, cols - first);
-            int norm = batch / perNorm * rows;
-            var output = b.AsSpan(batch * cols + first, width);
-            Span<double> mean = stackalloc double[width];
-            for (int r = 0; r < rows; r++)
+            int matrix = task / blocks, first = task % blocks * BlockColumns, end = Math.Min(cols, first + BlockColumns);
+            int norm = matrix / perNorm * rows;
+            for (int c = first; c < end; c++)
             {
-                var row = w.AsSpan((batch * rows + r) * cols + first, width);
-                double shift = lnB[norm + r], scale = lnW[norm + r];
-                for (int c = 0; c < width; c++)
+                long at = matrices[matrix] + c * columnStride;
+                double shifted = b[matrix * cols + c], sum = 0;
+                for (int r = 0; r < rows; r++)
                 {
-                    output[c] += row[c] * shift;
-                    row[c] *= scale;
-                    mean[c] += row[c];
+                    double x = double.CreateTruncating(data[at + r * rowStride]);
+                    shifted += x * lnB[norm + r];
+                    sum += x * lnW[norm + r];
+                }
+
+                b[matrix * cols + c] = shifted;
+                columnMean[matrix * cols + c] = sum / rows;
+            }
+        });
+        return (Write(weight, lnW, perNorm, columnMean, centreRows), b);
+    }
+
+    /// <summary>
+    /// A new host tensor <c>round(W[i, r, c]·scale[i / perNorm, r] − columnMean[i, c])</c> (scale 1 and mean 0 where
+    /// null), each row then centred when <paramref name="centreRows"/>: computed in float64 a tile of rows at a time and
+    /// rounded once, with no float64 copy of the whole tensor.
+    /// </summary>
+    private static StridedTensor<TScalar> Write<TScalar>(StridedTensor<TScalar> weight, double[]? scale, int perNorm, double[]? columnMean, bool centreRows)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
+        int rows = weight.Dim(-2), cols = weight.Dim(-1);
+        var result = StridedTensor<TScalar>.Zeros(HostKernels.Shared, weight.Shape.ToArray());
+        var output = ((HostBuffer<TScalar>)result.Buffer).Array;
+
+        // A tile of 16 rows reads a transposed source (the tied W_U) a cache line at a time.
+        const int TileRows = 16;
+        int tiles = (rows + TileRows - 1) / TileRows;
+        Parallel.For(0, matrices.Length * tiles, () => new double[TileRows * cols], (task, _, tile) =>
+        {
+            int matrix = task / tiles, first = task % tiles * TileRows, count = Math.Min(TileRows, rows - first);
+            for (int c = 0; c < cols; c++)
+            {
+                long at = matrices[matrix] + c * columnStride + first * rowStride;
+                double shift = columnMean is null ? 0 : columnMean[matrix * cols + c];
+                for (int r = 0; r < count; r++)
+                {
+                    double factor = scale is null ? 1 : scale[matrix / perNorm * rows + first + r];
+                    tile[r * cols + c] = double.CreateTruncating(data[at + r * rowStride]) * factor - shift;
                 }
             }
 
-            for (int r = 0; r < rows; r++)
+            for (int r = 0; r < count; r++)
             {
-                var row = w.AsSpan((batch * rows + r) * cols + first, width);
-                for (int c = 0; c < width; c++)
+                var row = tile.AsSpan(r * cols, cols);
+                double mean = 0;
+                if (centreRows)
                 {
-                    row[c] -= mean[c] / rows;
+                    foreach (double x in row)
+                    {
+                        mean += x;
+                    }
+
+                    mean /= cols;
+                }
+
+                var destination = output.AsSpan(checked((int)(((long)matrix * rows + first + r) * cols)), cols);
+                for (int c = 0; c < cols; c++)
+                {
+                    destination[c] = TScalar.CreateTruncating(row[c] - mean);
                 }
             }
-        });
-        return (w, b);
+
+            return tile;
+        }, _ => { });
+        return result;
+    }
+
+    /// <summary>
+    /// The elements of <paramref name="tensor"/> where they lie (a row-major copy when it lives off the host): the
+    /// array, the first element of each matrix, and the row and column strides.
+    /// </summary>
+    private static (TScalar[] Data, long[] Matrices, long RowStride, long ColumnStride) HostMatrices<TScalar>(StridedTensor<TScalar> tensor)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        int[] shape = tensor.Shape.ToArray();
+        int rows = shape[^2], cols = shape[^1];
+        var matrices = new long[Shapes.Product(shape[..^2])];
+        if (tensor.Buffer is not HostBuffer<TScalar> host)
+        {
+            for (int m = 0; m < matrices.Length; m++)
+            {
+                matrices[m] = (long)m * rows * cols;
+            }
+
+            return (tensor.ToArray(), matrices, cols, 1);
+        }
+
+        var strides = tensor.Strides;
+        for (int m = 0; m < matrices.Length; m++)
+        {
+            long at = tensor.Offset;
+            for (int axis = shape.Length - 3, rest = m; axis >= 0; rest /= shape[axis], axis--)
+            {
+                at += rest % shape[axis] * strides[axis];
+            }
+
+            matrices[m] = at;
+        }
+
+        return (host.Array, matrices, strides[^2], strides[^1]);
     }
 
     /// <summary>Subtracts from each row of <c>cols</c> elements its mean.</summary>
