@@ -10,10 +10,12 @@ namespace FactoredGpu.Tests.Parity;
 /// </summary>
 public sealed class CompositionForModelPrecisionTests
 {
-    [Fact]
-    public void Float32_model_tables_at_d_768_agree_with_float64_pairwise_scores()
+    [Theory]
+    [InlineData(2, 3, 768, 64)] // GPT-2 small's width
+    [InlineData(1, 3, 17, 5)] // one layer: no head has a later layer, every score is 0
+    [InlineData(3, 2, 17, 5)]
+    public void Float32_model_tables_agree_with_float64_pairwise_scores(int L, int H, int D, int Dh)
     {
-        const int L = 2, H = 3, D = 768, Dh = 64;
         var random = new Random(5);
         double[] wq = Dense.Random(random, L * H * D * Dh), wk = Dense.Random(random, L * H * D * Dh);
         double[] wv = Dense.Random(random, L * H * D * Dh), wo = Dense.Random(random, L * H * Dh * D);
