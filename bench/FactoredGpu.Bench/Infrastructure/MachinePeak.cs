@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.Intrinsics;
+using FactoredGpu.Kernels.Host;
 
 namespace FactoredGpu.Bench.Infrastructure;
 
@@ -28,8 +29,8 @@ internal sealed record MachinePeak(double Fma512, double Fma256, double ReadBand
 
     private static MachinePeak Measure()
     {
-        double fma512 = Vector512.IsHardwareAccelerated ? BestOnAllCores(_ => Fma512Chains(Iterations), Iterations * Chains * 2 * Vector512<float>.Count) : 0;
-        double fma256 = BestOnAllCores(_ => Fma256Chains(Iterations), Iterations * Chains * 2 * Vector256<float>.Count);
+        double fma512 = Vector512.IsHardwareAccelerated ? BestOnAllCores(_ => FmaChains<Simd512<float>, Vector512<float>>(Iterations), Iterations * Chains * 2 * Vector512<float>.Count) : 0;
+        double fma256 = BestOnAllCores(_ => FmaChains<Simd256<float>, Vector256<float>>(Iterations), Iterations * Chains * 2 * Vector256<float>.Count);
         var data = new float[ArrayBytes / sizeof(float)];
         Parallel.For(0, Environment.ProcessorCount, t => Slice(data, t).Fill(1f));
         double bandwidth = BestOnAllCores(t => Sum(Slice(data, t)), ArrayBytes / Environment.ProcessorCount);
@@ -61,38 +62,26 @@ internal sealed record MachinePeak(double Fma512, double Fma256, double ReadBand
         return data.AsSpan(thread * length, length);
     }
 
-    private static float Fma512Chains(long iterations)
+    /// <summary>Twelve independent FMA chains (enough to cover the FMA latency on two ports) of one vector width.</summary>
+    private static float FmaChains<TSimd, TVector>(long iterations)
+        where TSimd : ISimd<float, TVector>
+        where TVector : struct
     {
-        Vector512<float> m = Vector512.Create(0.999999f), c = Vector512.Create(1e-6f);
-        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        TVector m = TSimd.Broadcast(0.999999f), c = TSimd.Broadcast(1e-6f);
+        TVector a0 = TSimd.Broadcast(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (long i = 0; i < iterations; i++)
         {
-            a0 = Vector512.FusedMultiplyAdd(a0, m, c); a1 = Vector512.FusedMultiplyAdd(a1, m, c);
-            a2 = Vector512.FusedMultiplyAdd(a2, m, c); a3 = Vector512.FusedMultiplyAdd(a3, m, c);
-            a4 = Vector512.FusedMultiplyAdd(a4, m, c); a5 = Vector512.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector512.FusedMultiplyAdd(a6, m, c); a7 = Vector512.FusedMultiplyAdd(a7, m, c);
-            a8 = Vector512.FusedMultiplyAdd(a8, m, c); a9 = Vector512.FusedMultiplyAdd(a9, m, c);
-            a10 = Vector512.FusedMultiplyAdd(a10, m, c); a11 = Vector512.FusedMultiplyAdd(a11, m, c);
+            a0 = TSimd.MultiplyAdd(a0, m, c); a1 = TSimd.MultiplyAdd(a1, m, c);
+            a2 = TSimd.MultiplyAdd(a2, m, c); a3 = TSimd.MultiplyAdd(a3, m, c);
+            a4 = TSimd.MultiplyAdd(a4, m, c); a5 = TSimd.MultiplyAdd(a5, m, c);
+            a6 = TSimd.MultiplyAdd(a6, m, c); a7 = TSimd.MultiplyAdd(a7, m, c);
+            a8 = TSimd.MultiplyAdd(a8, m, c); a9 = TSimd.MultiplyAdd(a9, m, c);
+            a10 = TSimd.MultiplyAdd(a10, m, c); a11 = TSimd.MultiplyAdd(a11, m, c);
         }
 
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    private static float Fma256Chains(long iterations)
-    {
-        Vector256<float> m = Vector256.Create(0.999999f), c = Vector256.Create(1e-6f);
-        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (long i = 0; i < iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, m, c); a1 = Vector256.FusedMultiplyAdd(a1, m, c);
-            a2 = Vector256.FusedMultiplyAdd(a2, m, c); a3 = Vector256.FusedMultiplyAdd(a3, m, c);
-            a4 = Vector256.FusedMultiplyAdd(a4, m, c); a5 = Vector256.FusedMultiplyAdd(a5, m, c);
-            a6 = Vector256.FusedMultiplyAdd(a6, m, c); a7 = Vector256.FusedMultiplyAdd(a7, m, c);
-            a8 = Vector256.FusedMultiplyAdd(a8, m, c); a9 = Vector256.FusedMultiplyAdd(a9, m, c);
-            a10 = Vector256.FusedMultiplyAdd(a10, m, c); a11 = Vector256.FusedMultiplyAdd(a11, m, c);
-        }
-
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        // Keep every chain live so none is optimized away.
+        return TSimd.Sum(a0) + TSimd.Sum(a1) + TSimd.Sum(a2) + TSimd.Sum(a3) + TSimd.Sum(a4) + TSimd.Sum(a5) +
+            TSimd.Sum(a6) + TSimd.Sum(a7) + TSimd.Sum(a8) + TSimd.Sum(a9) + TSimd.Sum(a10) + TSimd.Sum(a11);
     }
 
     /// <summary>Sums with four independent vector accumulators, so the adds never wait on each other.</summary>
