@@ -6,12 +6,15 @@ namespace FactoredGpu.Cli.Circuits;
 /// </summary>
 /// <remarks>
 /// The staging directory is inside the output directory, so every move is a rename on one file system. The files move
-/// in the order given, so put <c>circuits.json</c> last: its presence means the rest is in place.
+/// in the order given, so put <c>circuits.json</c> last: its presence means the rest is in place. <see cref="Dispose"/>
+/// may run on another thread (a signal's cancellation) while the run still writes: commit and clean-up exclude each other,
+/// and a commit after a clean-up fails.
 /// </remarks>
 internal sealed class StagingDirectory : IDisposable
 {
     private readonly bool _createdOutput;
-    private bool _committed;
+    private readonly Lock _lock = new();
+    private bool _committed, _removed;
 
     private StagingDirectory(string output, string path, bool createdOutput) => (Output, Path, _createdOutput) = (output, path, createdOutput);
 
@@ -40,29 +43,48 @@ internal sealed class StagingDirectory : IDisposable
     }
 
     /// <summary>Moves <paramref name="names"/> (in order, replacing files of the same name) from the staging directory into the output directory, then removes the staging directory.</summary>
+    /// <exception cref="ObjectDisposedException">The staging directory was already removed (the run was cancelled).</exception>
     public void Commit(IEnumerable<string> names)
     {
-        foreach (string name in names)
+        lock (_lock)
         {
-            File.Move(System.IO.Path.Combine(Path, name), System.IO.Path.Combine(Output, name), overwrite: true);
-        }
+            ObjectDisposedException.ThrowIf(_removed, this);
+            foreach (string name in names)
+            {
+                File.Move(System.IO.Path.Combine(Path, name), System.IO.Path.Combine(Output, name), overwrite: true);
+            }
 
-        _committed = true;
-        Directory.Delete(Path, recursive: true);
+            _committed = true;
+            Directory.Delete(Path, recursive: true);
+        }
     }
 
-    /// <summary>Without a <see cref="Commit"/>: deletes the staging directory, and the output directory if this run created it and left it empty.</summary>
+    /// <summary>
+    /// Without a <see cref="Commit"/>: deletes the staging directory, and the output directory if this run created it and
+    /// left it empty. Safe to call again, from any thread; a second call retries what the first could not delete.
+    /// </summary>
     public void Dispose()
     {
-        if (_committed)
+        lock (_lock)
         {
-            return;
+            if (!_committed)
+            {
+                _removed = true;
+                Remove();
+            }
         }
+    }
 
+    private void Remove()
+    {
         try
         {
-            Directory.Delete(Path, recursive: true);
-            if (_createdOutput && !Directory.EnumerateFileSystemEntries(Output).Any())
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+
+            if (_createdOutput && Directory.Exists(Output) && !Directory.EnumerateFileSystemEntries(Output).Any())
             {
                 Directory.Delete(Output);
             }

@@ -33,11 +33,13 @@ internal static class CircuitsCommand
             Description = "Tokens listed for each strongest copying head: the largest diagonal entries of its full OV circuit.",
             HelpName = "n",
             DefaultValueFactory = _ => CircuitsArguments.DefaultTopK,
+            CustomParser = result => WholeNumber.Parse(result, 1) ?? CircuitsArguments.DefaultTopK,
         };
         var heads = new Option<int?>("--heads")
         {
             Description = "Attention heads per layer, for a checkpoint without a config.json beside it (default: d_model / 64).",
             HelpName = "h",
+            CustomParser = result => WholeNumber.Parse(result, 1),
         };
         var noProcessing = new Option<bool>("--no-processing")
         {
@@ -51,13 +53,18 @@ internal static class CircuitsCommand
         {
             var arguments = new CircuitsArguments(
                 result.GetValue(weights), result.GetValue(accelerator), result.GetValue(output)!, result.GetValue(topK), result.GetValue(heads), !result.GetValue(noProcessing));
-            using var progress = StageProgress.ForConsole();
-            return Run(arguments, Console.Out, progress);
+            using var interruption = Interruption.Listen();
+            return interruption.Run(cancellationToken =>
+            {
+                using var progress = StageProgress.ForConsole();
+                return Run(arguments, Console.Out, progress, cancellationToken);
+            });
         });
         return command;
     }
 
-    public static int Run(CircuitsArguments arguments, TextWriter output, StageProgress progress)
+    /// <summary>Runs the analysis; every option is checked before anything is loaded, the vocabulary bound as soon as a config gives it.</summary>
+    public static int Run(CircuitsArguments arguments, TextWriter output, StageProgress progress, CancellationToken cancellationToken = default)
     {
         if (arguments.TopK < 1)
         {
@@ -69,12 +76,19 @@ internal static class CircuitsCommand
             throw new ArgumentException("--heads applies to a checkpoint given with --weights; the synthetic model has 12 heads per layer.");
         }
 
+        int? vocabulary = arguments.Weights is null ? SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, arguments.Processing).DVocab : CheckpointVocabulary.Read(arguments.Weights);
+        if (arguments.TopK > vocabulary)
+        {
+            throw TopKBeyondVocabulary(arguments.TopK, vocabulary.Value);
+        }
+
         var total = Stopwatch.StartNew();
         using var backend = Accelerators.Create(Accelerators.Resolve(arguments.Accelerator));
         var accelerator = new AcceleratorSummary(Accelerators.Name(backend.Kind), backend.DeviceName);
 
         // Before the long work: an unwritable --out fails now, not after the analysis.
         using var staging = StagingDirectory.Create(arguments.Out);
+        using var removeOnCancel = cancellationToken.Register(staging.Dispose);
         var timings = new List<KeyValuePair<string, double>>();
         var raw = progress.Run("load", timings, () => arguments.Weights is null
             ? SyntheticGpt2.Create()
@@ -86,13 +100,21 @@ internal static class CircuitsCommand
         if (arguments.TopK > model.DVocab)
         {
             raw.Dispose();
-            throw new ArgumentOutOfRangeException("--top-k", $"--top-k {arguments.TopK} is more than the vocabulary's {model.DVocab} tokens.");
+            throw TopKBeyondVocabulary(arguments.TopK, model.DVocab);
         }
 
+        var options = new CircuitAnalysisOptions { TopK = arguments.TopK };
+        if (backend.Kind == AcceleratorKind.IlgpuCpu && CircuitsCost.IlgpuCpuWarning(model, options.TopTokenHeads) is { } warning)
+        {
+            Console.Error.WriteLine(warning);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         using var weights = arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw;
-        var report = CircuitAnalysis.Run(weights, model, backend, new CircuitAnalysisOptions { TopK = arguments.TopK }, progress);
+        var report = CircuitAnalysis.Run(weights, model, backend, options, progress, cancellationToken);
         timings.AddRange(report.TimingsMs);
 
+        cancellationToken.ThrowIfCancellationRequested();
         var written = new CircuitsOutput(report, accelerator, timings);
         progress.Report(new CircuitProgress("write", 0));
         var files = CircuitsFiles.Write(written, staging, elapsed =>
@@ -101,6 +123,9 @@ internal static class CircuitsCommand
         ConsoleSummary.WriteFindings(output, written, files);
         return 0;
     }
+
+    private static ArgumentOutOfRangeException TopKBeyondVocabulary(int topK, int vocabulary) =>
+        new("--top-k", $"--top-k {topK} is more than the vocabulary's {vocabulary} tokens.");
 
     // The processed copy replaces the raw weights, whose memory (270 MB for GPT-2 small) is freed at once.
     private static Gpt2Weights<float> Processed(Gpt2Weights<float> raw)

@@ -20,6 +20,7 @@ public static class CircuitAnalysis
     /// <param name="backend">Where the products run (the weights the analysis reads are copied there when they live elsewhere).</param>
     /// <param name="options">How many top-token heads and tokens to report.</param>
     /// <param name="progress">Receives each stage's start (fraction 0), finish (fraction 1), and fractions in between where a stage has natural steps.</param>
+    /// <param name="cancellationToken">Checked before each stage and between the top-token heads.</param>
     /// <returns>The report; <see cref="CircuitReport.TimingsMs"/> holds <c>ov</c>, <c>qk</c>, <c>full_ov</c>, <c>composition</c>, <c>top_tokens</c>.</returns>
     /// <remarks>
     /// <para>Stages, in order: <c>ov</c> — <c>FactoredMatrix(W_V, W_O)</c>: eigenvalues of the <c>dh×dh</c> products
@@ -38,8 +39,10 @@ public static class CircuitAnalysis
     /// <paramref name="model"/> disagrees with the weights' dimensions, or an option is out of range (<c>TopTokenHeads &lt; 0</c>,
     /// <c>TopK</c> outside <c>[1, V]</c>).
     /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static CircuitReport Run<TScalar>(
-        Gpt2Weights<TScalar> weights, ModelSummary model, IKernels backend, CircuitAnalysisOptions options, IProgress<CircuitProgress>? progress = null)
+        Gpt2Weights<TScalar> weights, ModelSummary model, IKernels backend, CircuitAnalysisOptions options, IProgress<CircuitProgress>? progress = null,
+        CancellationToken cancellationToken = default)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -61,9 +64,14 @@ public static class CircuitAnalysis
         var timings = new List<KeyValuePair<string, double>>();
         TResult Stage<TResult>(string name, Func<Action<double>, TResult> work)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(new CircuitProgress(name, 0));
             var clock = Stopwatch.StartNew();
-            var result = work(fraction => progress?.Report(new CircuitProgress(name, fraction)));
+            var result = work(fraction =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new CircuitProgress(name, fraction));
+            });
             timings.Add(new(name, clock.Elapsed.TotalMilliseconds));
             progress?.Report(new CircuitProgress(name, 1));
             return result;

@@ -129,6 +129,40 @@ public sealed class CircuitsCommandTests : IDisposable
         AssertBadInput("--top-k", "--top-k", "0");
     }
 
+    [Theory]
+    [InlineData("--top-k", "x")]
+    [InlineData("--top-k", "2.5")]
+    [InlineData("--top-k", "0")]
+    [InlineData("--heads", "-1")]
+    [InlineData("--heads", "twelve")]
+    public void An_option_that_is_not_a_whole_number_names_the_option_and_the_form(string option, string value)
+    {
+        var (code, _, error) = CliTests.Run("circuits", option, value, "--out", Path.Combine(_work.FullName, "out"));
+
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Equal($"factored: {option} expects a whole number of at least 1, got '{value}'.", error.TrimEnd());
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "out")));
+    }
+
+    [Fact]
+    public void Top_k_beyond_the_vocabulary_is_refused_before_loading()
+    {
+        // The synthetic model's vocabulary is known without loading it; a checkpoint's comes from config.json's vocab_size.
+        var (code, stdout, error) = CliTests.Run("circuits", "--top-k", "1000000", "--out", Path.Combine(_work.FullName, "out"));
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Equal("factored: --top-k 1000000 is more than the vocabulary's 50257 tokens.", error.TrimEnd());
+        Assert.Empty(stdout);
+
+        string folder = Directory.CreateDirectory(Path.Combine(_work.FullName, "model")).FullName;
+        File.Copy(ReferenceFiles.PathOf("dev_gpt2.safetensors"), Path.Combine(folder, "model.safetensors"));
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"n_head": 2, "vocab_size": 40}""");
+        (code, stdout, error) = CliTests.Run("circuits", "--weights", Path.Combine(folder, "model.safetensors"), "--top-k", "41", "--out", Path.Combine(_work.FullName, "out"));
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Equal("factored: --top-k 41 is more than the vocabulary's 40 tokens.", error.TrimEnd());
+        Assert.Empty(stdout);
+        Assert.False(Directory.Exists(Path.Combine(_work.FullName, "out")));
+    }
+
     [Fact]
     public void Heads_without_weights()
     {
