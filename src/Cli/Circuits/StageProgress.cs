@@ -79,7 +79,10 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
         }
     }
 
-    /// <summary>Stops the ticking thread and ends the current stage's line.</summary>
+    /// <summary>
+    /// Stops the ticking thread. A stage still running (the run failed or was interrupted) is not reported done: its
+    /// line on a terminal is cleared.
+    /// </summary>
     public void Dispose()
     {
         _stopped.Set();
@@ -87,7 +90,14 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
         _stopped.Dispose();
         lock (_lock)
         {
-            Finish();
+            if (_stage is not null && _shown && _interactive)
+            {
+                Overwrite(string.Empty);
+                _writer.Write('\r');
+                _writer.Flush();
+            }
+
+            _stage = null;
         }
     }
 

@@ -58,4 +58,25 @@ public sealed class StageProgressTests
         Assert.Matches(@"\rfull_ov done in \d+\.\d s *\r?\n$", text);
         Assert.DoesNotContain('\u001b', text);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_stage_still_running_at_dispose_is_not_reported_done(bool interactive)
+    {
+        using var writer = new StringWriter();
+        using (var progress = new StageProgress(writer, interactive, TimeSpan.Zero))
+        {
+            progress.Report(new CircuitProgress("ov", 0));
+            Thread.Sleep(350);
+        }
+
+        string text = writer.ToString();
+        Assert.Contains(interactive ? "ov" : "factored: ov ...", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("done", text, StringComparison.Ordinal);
+        if (interactive)
+        {
+            Assert.Matches(@"\r *\r$", text);
+        }
+    }
 }
