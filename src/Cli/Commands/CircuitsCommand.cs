@@ -109,7 +109,6 @@ internal static class CircuitsCommand
             Console.Error.WriteLine(warning);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         using var weights = arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw;
         var report = CircuitAnalysis.Run(weights, model, backend, options, progress, cancellationToken);
         timings.AddRange(report.TimingsMs);
