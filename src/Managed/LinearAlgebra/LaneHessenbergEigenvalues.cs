@@ -364,7 +364,9 @@ internal static class LaneHessenbergEigenvalues
                 }
 
                 v3 = TOps.AndNot(v3, isLast);
-                LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(v2, v2, TOps.Multiply(v3, v3)), out TVec beta, out TVec tau, out TVec scale);
+                TVec s = LaneHouseholder.Scale<TVec, TOps>(TOps.Max(TOps.Abs(v1), TOps.Max(TOps.Abs(v2), TOps.Abs(v3))), out TVec inverse);
+                TVec w2 = TOps.Multiply(v2, inverse), w3 = TOps.Multiply(v3, inverse);
+                LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(w2, w2, TOps.Multiply(w3, w3)), s, inverse, out TVec beta, out TVec tau, out TVec scale);
                 if (k > 0)
                 {
                     TVec interior = TOps.AndNot(inWindow, isStart);
