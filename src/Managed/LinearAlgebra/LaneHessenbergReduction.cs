@@ -55,7 +55,7 @@ internal static class LaneHessenbergReduction
             for (int i = k + 2; i < n; i++)
             {
                 nuint at = (nuint)i * rowStride + column;
-                TOps.Store(TOps.Multiply(TOps.Load(ref a0, at), scale), ref v0, (nuint)i * lanes);
+                TOps.Store(TOps.Multiply(TOps.Multiply(TOps.Load(ref a0, at), inverse), scale), ref v0, (nuint)i * lanes);
                 TOps.Store(zero, ref a0, at);
             }
 

@@ -22,7 +22,7 @@ internal static class LaneHouseholder
     }
 
     /// <summary>
-    /// For each lane, finds <c>H = I − τ·v·vᵀ</c> with <c>v = (1, x·scale)</c> such that <c>H·(α, x) = (β, 0)</c>.
+    /// For each lane, finds <c>H = I − τ·v·vᵀ</c> with <c>v = (1, (x/s)·scale)</c> such that <c>H·(α, x) = (β, 0)</c>.
     /// </summary>
     /// <remarks>
     /// The reflector depends only on the direction of <c>(α, x)</c>, so it is computed from <c>(α, x)/s</c>, with
@@ -38,7 +38,8 @@ internal static class LaneHouseholder
     /// <param name="inverse">Its inverse <c>1/s</c>.</param>
     /// <param name="beta">The value that replaces α.</param>
     /// <param name="tau">The reflector's scalar factor τ.</param>
-    /// <param name="scale">The factor that turns the unscaled x into the tail of v.</param>
+    /// <param name="scale">The factor that turns the scaled <c>x/s</c> into the tail of v (for a subnormal x, the factor
+    /// for x itself would overflow).</param>
     public static void Generate<TVec, TOps>(TVec alpha, TVec scaledTailNormSquared, TVec s, TVec inverse, out TVec beta, out TVec tau, out TVec scale)
         where TVec : struct
         where TOps : ILaneArithmetic<TVec>
@@ -49,7 +50,7 @@ internal static class LaneHouseholder
         TVec norm = TOps.Sqrt(TOps.MultiplyAdd(a, a, scaledTailNormSquared));
         TVec signed = TOps.Select(TOps.LessThan(a, zero), norm, TOps.Negate(norm));
         tau = TOps.Select(identity, zero, TOps.Divide(TOps.Subtract(signed, a), signed));
-        scale = TOps.Select(identity, zero, TOps.Divide(inverse, TOps.Subtract(a, signed)));
+        scale = TOps.Select(identity, zero, TOps.Divide(TOps.Create(1.0), TOps.Subtract(a, signed)));
         beta = TOps.Select(identity, alpha, TOps.Multiply(signed, s));
     }
 }
