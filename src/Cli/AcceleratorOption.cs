@@ -7,7 +7,7 @@ namespace FactoredGpu.Cli;
 internal static class AcceleratorOption
 {
     /// <summary>A new <c>--accelerator</c> option (an option belongs to one command, so each command makes its own).</summary>
-    /// <remarks>Its value goes to <see cref="Accelerators.Resolve"/>, which also reads the environment variable.</remarks>
+    /// <remarks>Its value goes to <see cref="Accelerators.Resolve"/>, which also reads the environment variable when the option is absent; an empty value (<c>--accelerator ""</c>) is an error there, not "absent".</remarks>
     public static Option<string> Create() => new("--accelerator")
     {
         Description = $"Where the kernels run: {Accelerators.ValidNames}. Default: ${Accelerators.EnvironmentVariable}, else auto (CUDA, else OpenCL, else cpu). `factored devices` lists them.",

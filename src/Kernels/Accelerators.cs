@@ -62,6 +62,11 @@ public static class Accelerators
     public static AcceleratorKind Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException($"The accelerator name is empty; valid values are {ValidNames}.");
+        }
+
         foreach (var (name, kind) in Names)
         {
             if (string.Equals(text.Trim(), name, StringComparison.OrdinalIgnoreCase))
@@ -78,12 +83,12 @@ public static class Accelerators
     /// The accelerator to use: <paramref name="option"/> when given, else the <see cref="EnvironmentVariable"/>
     /// environment variable when set, else <see cref="AcceleratorKind.Auto"/>.
     /// </summary>
-    /// <param name="option">The command-line value, or <see langword="null"/> or blank when none was given.</param>
+    /// <param name="option">The command-line value, or <see langword="null"/> when none was given (an empty value was given, and is an error).</param>
     /// <returns>The kind to pass to <see cref="Create"/>.</returns>
-    /// <exception cref="ArgumentException">The option or the environment variable is not a valid name.</exception>
+    /// <exception cref="ArgumentException">The option is empty or not a valid name, or the environment variable is not a valid name.</exception>
     public static AcceleratorKind Resolve(string? option)
     {
-        if (!string.IsNullOrWhiteSpace(option))
+        if (option is not null)
         {
             return Parse(option);
         }

@@ -8,6 +8,7 @@ namespace FactoredGpu.Cli.Circuits;
 /// Progress on stderr for stages that last longer than a threshold (a second by default). On a terminal: one line
 /// rewritten in place with <c>\r</c> (a spinner, the stage, its percentage where known, the elapsed time), no ANSI
 /// escapes. Redirected: one line when such a stage has run past the threshold and one when it ends, so logs stay clean.
+/// A stage whose work throws is never reported as done: its line is erased and the error is all that follows.
 /// </summary>
 internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
 {
@@ -46,11 +47,26 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
     public static StageProgress ForConsole() => new(Console.Error, !Console.IsErrorRedirected, TimeSpan.FromSeconds(1));
 
     /// <summary>Runs <paramref name="work"/> as the stage <paramref name="name"/> and appends its duration to <paramref name="timings"/>.</summary>
+    /// <remarks>If <paramref name="work"/> throws, the stage is abandoned (its line erased, never "done") and the exception propagates.</remarks>
     public TResult Run<TResult>(string name, List<KeyValuePair<string, double>> timings, Func<TResult> work)
     {
         Report(new CircuitProgress(name, 0));
         var clock = Stopwatch.StartNew();
-        var result = work();
+        TResult result;
+        try
+        {
+            result = work();
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                Abandon();
+            }
+
+            throw;
+        }
+
         timings.Add(new(name, clock.Elapsed.TotalMilliseconds));
         Report(new CircuitProgress(name, 1));
         return result;
@@ -79,10 +95,7 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
         }
     }
 
-    /// <summary>
-    /// Stops the ticking thread. A stage still running (the run failed or was interrupted) is not reported done: its
-    /// line on a terminal is cleared.
-    /// </summary>
+    /// <summary>Stops the ticking thread; a stage still open never completed (its work threw), so it is abandoned, not "done".</summary>
     public void Dispose()
     {
         _stopped.Set();
@@ -90,14 +103,7 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
         _stopped.Dispose();
         lock (_lock)
         {
-            if (_stage is not null && _shown && _interactive)
-            {
-                Overwrite(string.Empty);
-                _writer.Write('\r');
-                _writer.Flush();
-            }
-
-            _stage = null;
+            Abandon();
         }
     }
 
@@ -140,6 +146,20 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
             {
                 _writer.WriteLine($"factored: {done}");
             }
+        }
+
+        _stage = null;
+        _writer.Flush();
+    }
+
+    // Called under the lock: a stage that did not complete leaves no line behind on a terminal (the error that follows
+    // is the only one) and no "done" line in a log.
+    private void Abandon()
+    {
+        if (_stage is not null && _interactive && _width > 0)
+        {
+            _writer.Write("\r" + new string(' ', _width) + "\r");
+            _width = 0;
         }
 
         _stage = null;

@@ -3,7 +3,7 @@ using FactoredGpu.LinearAlgebra;
 
 namespace FactoredGpu;
 
-/// <content>Reductions that never form the product: eigenvalues, Frobenius norm, singular values.</content>
+/// <content>Reductions that never form the product: eigenvalues and singular values.</content>
 public sealed partial class FactoredMatrix<TScalar>
 {
     /// <summary>
@@ -28,38 +28,6 @@ public sealed partial class FactoredMatrix<TScalar>
         return new ComplexTensor<TScalar>(HostDouble.To<TScalar>(Backend, real, shape), HostDouble.To<TScalar>(Backend, imaginary, shape));
     }
 
-    /// <summary>The Frobenius norm <c>‖A·B‖_F</c> per leading index, shape <see cref="LeadingShape"/>.</summary>
-    /// <returns>The norms.</returns>
-    /// <remarks>
-    /// <c>‖A·B‖²_F = Σ (AᵀA) ∘ (B·Bᵀ)</c>: two <c>m×m</c> Gram matrices instead of TransformerLens's three SVDs, summed in
-    /// float64. A factor shared across leading indices has its Gram matrix computed once. The value equals
-    /// TransformerLens's <c>sqrt(ΣS²)</c> to rounding; its absolute error is about <c>ε·‖A‖_F·‖B‖_F</c>, so a product much
-    /// smaller than its factors (heavy cancellation) has a larger relative error.
-    /// </remarks>
-    public StridedTensor<TScalar> Norm()
-    {
-        if (IsLazy)
-        {
-            // Grams propagated through the lazy factors (MatrixChain.Norm): neither A nor B is formed.
-            using var chain = MatrixChain<TScalar>.Of([.. _left, .. _right]);
-            return chain.Norm();
-        }
-
-        var backend = Backend;
-        var a = A.AsBatch();
-        using var squares = backend.Allocate<TScalar>(a.Count);
-        backend.FrobeniusSquaredOfProduct(a, B.AsBatch(), squares);
-        var values = new TScalar[a.Count];
-        backend.Download(squares, 0, values);
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Σ (AᵀA)∘(BBᵀ) can round to a tiny negative number when A·B ≈ 0.
-            values[i] = TScalar.Sqrt(TScalar.Max(values[i], TScalar.Zero));
-        }
-
-        return StridedTensor<TScalar>.FromArray(backend, values, LeadingShape.ToArray());
-    }
-
     /// <summary>
     /// The singular values <c>[..., k]</c>, <c>k = min(l, m, r)</c>, descending, from <c>m×m</c> problems only and without
     /// singular vectors.
@@ -73,7 +41,9 @@ public sealed partial class FactoredMatrix<TScalar>
     /// <c>ε·σ_max²/σᵢ</c>, with <c>ε</c> the machine epsilon of <typeparamref name="TScalar"/> (the Grams are computed in
     /// it), so values below <c>√ε·σ_max</c> (about 2.4e-4·σ_max for float, 1.5e-8·σ_max for double) are not resolved:
     /// rank-deficient products give values of that size instead of 0. <see cref="S"/> is exact to rounding, at the cost
-    /// of QR factorizations of the factors.
+    /// of QR factorizations of the factors; a leading index whose Grams overflow or underflow in
+    /// <typeparamref name="TScalar"/> (badly scaled factors of a well-scaled product, <c>(s·A, B/s)</c>) takes its values
+    /// from <see cref="S"/>, so they do not depend on <c>s</c> while the product is representable.
     /// </remarks>
     /// <exception cref="ArithmeticException">The QR iteration did not converge (LAPACK's iteration limit; not seen in practice).</exception>
     public StridedTensor<TScalar> SingularValues()
@@ -98,8 +68,18 @@ public sealed partial class FactoredMatrix<TScalar>
 
         // Eigenvalues come back in descending real order; rounding may leave tiny negative or complex ones near zero.
         var values = new double[count * k];
+        double[]? exact = null;
+        double[] gl = HostDouble.From(left), gr = HostDouble.From(right);
         for (int h = 0; h < count; h++)
         {
+            if (!GramsRepresentable(gl.AsSpan(h * m * m, m * m), gr.AsSpan(h * m * m, m * m), m))
+            {
+                // Badly scaled factors of a well-scaled product: the Grams overflowed or underflowed, the SVD did not.
+                exact ??= HostDouble.From(Decomposition.S);
+                exact.AsSpan(h * k, k).CopyTo(values.AsSpan(h * k, k));
+                continue;
+            }
+
             for (int i = 0; i < k; i++)
             {
                 values[h * k + i] = Math.Sqrt(Math.Max(real[h * m + i], 0));

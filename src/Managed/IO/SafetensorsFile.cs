@@ -14,7 +14,8 @@ namespace FactoredGpu.IO;
 /// <para><see cref="Open"/> checks everything the format promises before touching tensor data: the header length lies
 /// inside the file and under <see cref="MaxHeaderBytes"/>, the header is a UTF-8 JSON object with no repeated key,
 /// every dtype is F32, F16, BF16 or F64 (any other is named in the error), every shape times its element size equals
-/// its byte range, every range lies inside the data area, and no two ranges overlap. <c>__metadata__</c> (strings) is
+/// its byte range, and the ranges cover the data area exactly — no overlap, no gap, no trailing bytes, as the reference
+/// implementation requires. <c>__metadata__</c> (strings) is
 /// kept in <see cref="Metadata"/>.</para>
 /// <para>Reads are thread-safe. The mapping stays open until <see cref="Dispose"/>; tensors already read are copies
 /// and outlive it.</para>
@@ -52,34 +53,32 @@ public sealed unsafe class SafetensorsFile : IDisposable
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Opens, maps and validates a safetensors file.</summary>
-    /// <param name="path">The file.</param>
+    /// <param name="path">The file, or a symbolic link (or chain of links, relative or absolute) to it, as in the
+    /// Hugging Face hub cache; the length and the data are those of the final target.</param>
     /// <returns>The open file.</returns>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>, or a link to none.</exception>
     /// <exception cref="SafetensorsFormatException">
-    /// <paramref name="path"/> is a directory, or the file is truncated, malformed or holds an unsupported dtype; the
-    /// message names the file and the problem.
+    /// <paramref name="path"/> is not a regular file (a directory, a FIFO such as <c>/dev/stdin</c> on a pipe, a device,
+    /// a socket: none is opened, so none can block), or the file is truncated, malformed, not exactly covered by its
+    /// tensors, or holds an unsupported dtype; the message names the file and the problem.
     /// </exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static SafetensorsFile Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
+        var file = RegularFile.Resolve(path, out var problem);
+        if (problem is not null)
         {
-            throw new SafetensorsFormatException(path, "is a directory, not a safetensors file.", null);
+            throw new SafetensorsFormatException(path, $"{problem}.", null);
         }
 
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
-
-        var length = new FileInfo(path).Length;
+        var length = file.Length;
         if (length < sizeof(ulong))
         {
             throw new SafetensorsFormatException(path, $"is {length} bytes, too short for the 8-byte header length of a safetensors file.", null);
         }
 
-        var map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
+        var map = MemoryMappedFile.CreateFromFile(file.FullName, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
         MemoryMappedViewAccessor? view = null;
         var acquired = false;
         try

@@ -83,7 +83,7 @@ internal static class SafetensorsHeader
                 }
             }
 
-            CheckNoOverlap(path, tensors);
+            CheckCoverage(path, tensors, dataLength);
             return (tensors, metadata);
         }
     }
@@ -201,20 +201,41 @@ internal static class SafetensorsHeader
         return (b, e);
     }
 
-    private static void CheckNoOverlap(string path, List<SafetensorsTensorInfo> tensors)
+    /// <summary>
+    /// The reference implementation's rule: sorted by offset, each tensor begins where the previous one ends (no overlap,
+    /// no gap) and the last one ends at the end of the data area (no trailing bytes).
+    /// </summary>
+    private static void CheckCoverage(string path, List<SafetensorsTensorInfo> tensors, long dataLength)
     {
-        var byOffset = tensors.Where(t => t.ByteLength > 0).OrderBy(t => t.DataOffset).ToArray();
-        for (var i = 1; i < byOffset.Length; i++)
+        var byOffset = tensors.OrderBy(t => t.DataOffset).ThenBy(t => t.ByteLength).ToArray();
+        long end = 0;
+        SafetensorsTensorInfo? previous = null;
+        foreach (var tensor in byOffset)
         {
-            var previous = byOffset[i - 1];
-            if (byOffset[i].DataOffset < previous.DataOffset + previous.ByteLength)
+            if (tensor.DataOffset < end)
             {
                 throw new SafetensorsFormatException(
                     path,
-                    $"tensors '{previous.Name}' and '{byOffset[i].Name}' overlap in the data area " +
-                    $"([{previous.DataOffset}, {previous.DataOffset + previous.ByteLength}] and [{byOffset[i].DataOffset}, {byOffset[i].DataOffset + byOffset[i].ByteLength}]).",
+                    $"tensors '{previous!.Name}' and '{tensor.Name}' overlap in the data area " +
+                    $"([{previous.DataOffset}, {previous.DataOffset + previous.ByteLength}] and [{tensor.DataOffset}, {tensor.DataOffset + tensor.ByteLength}]).",
                     null);
             }
+
+            if (tensor.DataOffset > end)
+            {
+                string after = previous is null ? "the start of the data area" : $"tensor '{previous.Name}' (which ends at {end})";
+                throw new SafetensorsFormatException(
+                    path, $"the data area has a gap of {tensor.DataOffset - end} bytes between {after} and tensor '{tensor.Name}' (which begins at {tensor.DataOffset}).", null);
+            }
+
+            end = tensor.DataOffset + tensor.ByteLength;
+            previous = tensor;
+        }
+
+        if (end != dataLength)
+        {
+            throw new SafetensorsFormatException(
+                path, $"{dataLength - end} bytes follow the last tensor's data (the data area is {dataLength} bytes, the tensors cover {end}): trailing bytes or a corrupt header.", null);
         }
     }
 

@@ -300,6 +300,12 @@ internal static class LaneHessenbergEigenvalues
         v2 = h21s * (hll + h[l + 1, l + 1] - rt1r - rt2r);
         v3 = h21s * h[l + 2, l + 1];
         double s2 = Math.Abs(v1) + Math.Abs(v2) + Math.Abs(v3);
+        if (s2 == 0.0)
+        {
+            // Every product underflowed: an identity first reflector (no NaN); the next shift differs.
+            (v1, s2) = (1.0, 1.0);
+        }
+
         v1 /= s2;
         v2 /= s2;
         v3 /= s2;
@@ -364,7 +370,9 @@ internal static class LaneHessenbergEigenvalues
                 }
 
                 v3 = TOps.AndNot(v3, isLast);
-                LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(v2, v2, TOps.Multiply(v3, v3)), out TVec beta, out TVec tau, out TVec scale);
+                TVec s = LaneHouseholder.Scale<TVec, TOps>(TOps.Max(TOps.Abs(v1), TOps.Max(TOps.Abs(v2), TOps.Abs(v3))), out TVec inverse);
+                TVec w2 = TOps.Multiply(v2, inverse), w3 = TOps.Multiply(v3, inverse);
+                LaneHouseholder.Generate<TVec, TOps>(v1, TOps.MultiplyAdd(w2, w2, TOps.Multiply(w3, w3)), s, inverse, out TVec beta, out TVec tau, out TVec scale);
                 if (k > 0)
                 {
                     TVec interior = TOps.AndNot(inWindow, isStart);
@@ -375,8 +383,8 @@ internal static class LaneHessenbergEigenvalues
 
                 // Lanes outside their window get τ = 0 and v = 0: the identity, exactly.
                 tau = TOps.And(tau, inWindow);
-                v2 = TOps.And(TOps.Multiply(v2, scale), inWindow);
-                v3 = TOps.And(TOps.Multiply(v3, scale), inWindow);
+                v2 = TOps.And(TOps.Multiply(w2, scale), inWindow);
+                v3 = TOps.And(TOps.Multiply(w3, scale), inWindow);
                 TVec minusTau = TOps.Negate(tau);
                 nuint slot = (nuint)((k - chunkStart) * ReflectorValues) * width;
                 TOps.Store(v2, ref c0, slot);

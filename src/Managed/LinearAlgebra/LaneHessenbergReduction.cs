@@ -35,20 +35,27 @@ internal static class LaneHessenbergReduction
             // Reflector that annihilates A(k+2:n, k) against A(k+1, k).
             nuint column = (nuint)k * lanes;
             TVec alpha = TOps.Load(ref a0, ((nuint)k + 1) * rowStride + column);
+            TVec magnitude = TOps.Abs(alpha);
+            for (int i = k + 2; i < n; i++)
+            {
+                magnitude = TOps.Max(magnitude, TOps.Abs(TOps.Load(ref a0, (nuint)i * rowStride + column)));
+            }
+
+            TVec s = LaneHouseholder.Scale<TVec, TOps>(magnitude, out TVec inverse);
             TVec tailNormSquared = zero;
             for (int i = k + 2; i < n; i++)
             {
-                TVec x = TOps.Load(ref a0, (nuint)i * rowStride + column);
+                TVec x = TOps.Multiply(TOps.Load(ref a0, (nuint)i * rowStride + column), inverse);
                 tailNormSquared = TOps.MultiplyAdd(x, x, tailNormSquared);
             }
 
-            LaneHouseholder.Generate<TVec, TOps>(alpha, tailNormSquared, out TVec beta, out TVec tau, out TVec scale);
+            LaneHouseholder.Generate<TVec, TOps>(alpha, tailNormSquared, s, inverse, out TVec beta, out TVec tau, out TVec scale);
             TOps.Store(beta, ref a0, ((nuint)k + 1) * rowStride + column);
             TOps.Store(TOps.Create(1.0), ref v0, ((nuint)k + 1) * lanes);
             for (int i = k + 2; i < n; i++)
             {
                 nuint at = (nuint)i * rowStride + column;
-                TOps.Store(TOps.Multiply(TOps.Load(ref a0, at), scale), ref v0, (nuint)i * lanes);
+                TOps.Store(TOps.Multiply(TOps.Multiply(TOps.Load(ref a0, at), inverse), scale), ref v0, (nuint)i * lanes);
                 TOps.Store(zero, ref a0, at);
             }
 

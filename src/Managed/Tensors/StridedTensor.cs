@@ -166,11 +166,18 @@ public sealed partial class StridedTensor<T> : IDisposable
         return ToArray()[0];
     }
 
-    /// <summary>Whether the elements are dense and row-major (no gaps, no broadcast).</summary>
+    /// <summary>Whether the elements are dense and row-major (no gaps, no broadcast); a tensor with no elements is.</summary>
     public bool IsContiguous
     {
         get
         {
+            // With a zero-size dimension there is nothing to lay out: the strides are immaterial (and the product of
+            // the sizes after it is 0, which no stride matches).
+            if (Length == 0)
+            {
+                return true;
+            }
+
             long expected = 1;
             for (int d = Rank - 1; d >= 0; d--)
             {

@@ -41,7 +41,8 @@ public sealed class AcceleratorSelectionTests
 
             Environment.SetEnvironmentVariable(Accelerators.EnvironmentVariable, "ilgpu-cpu");
             Assert.Equal(AcceleratorKind.IlgpuCpu, Accelerators.Resolve(null));
-            Assert.Equal(AcceleratorKind.IlgpuCpu, Accelerators.Resolve(" "));
+            // An empty --accelerator was given: an error, not "not given" (which would fall back to the environment).
+            Assert.StartsWith("The accelerator name is empty", Assert.Throws<ArgumentException>(() => Accelerators.Resolve(" ")).Message, StringComparison.Ordinal);
             Assert.Equal(AcceleratorKind.Cpu, Accelerators.Resolve("cpu"));
 
             Environment.SetEnvironmentVariable(Accelerators.EnvironmentVariable, "tpu");

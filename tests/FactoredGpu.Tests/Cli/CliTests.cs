@@ -103,6 +103,16 @@ public sealed class CliTests
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("selftest")]
+    [InlineData("circuits")]
+    public void An_empty_accelerator_is_one_line_and_exit_code_2(string command)
+    {
+        var (code, error) = RunWithStderr(command, "--accelerator", "");
+        Assert.Equal(2, code);
+        Assert.Equal("factored: The accelerator name is empty; valid values are auto, cpu, cuda, opencl, ilgpu-cpu.", error.TrimEnd());
+    }
+
     /// <summary>Runs <c>factored</c> in process with the real command tree; returns the exit code, stdout and stderr.</summary>
     internal static (int Code, string Output, string Error) Run(params string[] args)
     {

@@ -28,6 +28,42 @@ public sealed class StageProgressTests
         Assert.DoesNotContain('\u001b', text);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_failed_stage_is_never_reported_done(bool interactive)
+    {
+        using var writer = new StringWriter();
+        using (var progress = new StageProgress(writer, interactive, TimeSpan.Zero))
+        {
+            var timings = new List<KeyValuePair<string, double>>();
+            var e = Assert.Throws<InvalidDataException>(() => progress.Run<int>("load", timings, () =>
+            {
+                Thread.Sleep(250);
+                throw new InvalidDataException("bad weights");
+            }));
+            Assert.Equal("bad weights", e.Message);
+            Assert.Empty(timings);
+
+            // A stage reported through IProgress whose work threw is still open when the command disposes the progress.
+            progress.Report(new CircuitProgress("ov", 0));
+            progress.Report(new CircuitProgress("ov", 0.5));
+            Thread.Sleep(250);
+        }
+
+        string text = writer.ToString();
+        Assert.DoesNotContain("done", text, StringComparison.Ordinal);
+        if (interactive)
+        {
+            // Whatever was drawn is erased: the text ends with the cursor at the start of a blank line.
+            Assert.Matches(@"\r +\r$", text);
+        }
+        else
+        {
+            Assert.Equal("factored: load ...\nfactored: ov ...\n".Replace("\n", Environment.NewLine, StringComparison.Ordinal), text);
+        }
+    }
+
     [Fact]
     public void Short_stages_print_nothing()
     {

@@ -50,6 +50,10 @@ public sealed class SafetensorsMalformedTests : IDisposable
             { "negative offset", Header("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [-4, 0]}}""", 8), ["'a'", "not 0 <= begin <= end"] },
             { "byte length differs from shape", Header("""{"a": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 12]}}""", 12), ["'a'", "16 bytes", "span 12"] },
             { "overlapping tensors", Header("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}""", 12), ["'a'", "'b'", "overlap"] },
+            { "gap between tensors", Header("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "b": {"dtype": "F32", "shape": [1], "data_offsets": [8, 12]}}""", 12), ["gap of 4 bytes", "'a'", "'b'"] },
+            { "gap before the first tensor", Header("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}""", 8), ["gap of 4 bytes", "start of the data area", "'a'"] },
+            { "trailing bytes", SafetensorsWriter.Assemble(valid[8..(8 + headerLength)], [.. valid[(8 + headerLength)..], 0, 0, 0]), ["3 bytes follow the last tensor", "cover 28"] },
+            { "zero-size tensor inside another", Header("""{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]}}""", 8), ["'a'", "'e'", "overlap"] },
             { "repeated key", Header("""{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}""", 8), ["'a' twice"] },
             { "metadata not an object", Header("""{"__metadata__": "pt"}""", 0), ["'__metadata__'", "not an object of strings"] },
             { "metadata value not a string", Header("""{"__metadata__": {"step": 3}}""", 0), ["'__metadata__' entry 'step'", "not a string"] },
@@ -88,6 +92,17 @@ public sealed class SafetensorsMalformedTests : IDisposable
         var missing = Path.Combine(_dir, "nope.safetensors");
         var e = Assert.Throws<FileNotFoundException>(() => SafetensorsFile.Open(missing));
         Assert.Contains(missing, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tensors_laid_back_to_back_with_empty_ones_between_open()
+    {
+        var path = Path.Combine(_dir, "empty-between.safetensors");
+        File.WriteAllBytes(path, SafetensorsWriter.Build(
+            [SafetensorsWriter.F32("e0", [0]), SafetensorsWriter.F32("a", [1], 1), SafetensorsWriter.F32("e1", [2, 0]), SafetensorsWriter.F32("b", [1], 2)]));
+        using var file = SafetensorsFile.Open(path);
+        Assert.Equal([2f], file.Read<float>("b").ToArray());
+        Assert.Empty(file.Read<float>("e1").ToArray());
     }
 
     [Fact]

@@ -306,6 +306,83 @@ public class BatchedEigenvaluesTests
         Assert.Throws<ArgumentOutOfRangeException>(() => BatchedEigenvalues.Compute(new float[0], 3, -1, new float[0], new float[0]));
     }
 
+    [Theory]
+    [InlineData(24)]
+    [InlineData(26)]
+    [InlineData(27)]
+    [InlineData(33)]
+    [InlineData(36)]
+    public void IdenticalRowsConvergeAtEveryLaneWidth(int n)
+    {
+        // ones·[1 … n]: rank one, eigenvalues n(n+1)/2 and n − 1 zeros. Its Hessenberg form holds entries of size
+        // ε^k; before the reflectors were scaled, their squares underflowed and the QR iteration stalled.
+        double[] matrix = new double[n * n];
+        for (int i = 0; i < n * n; i++)
+        {
+            matrix[i] = (i % n) + 1;
+        }
+
+        double[] expectedRe = new double[n], expectedIm = new double[n];
+        expectedRe[0] = n * (n + 1) / 2.0;
+        double tolerance = 1e-12 * expectedRe[0];
+        AssertRun(Run<Vector512<double>, Vector512Lanes>);
+        AssertRun(Run<Vector256<double>, Vector256Lanes>);
+        AssertRun(Run<Vector128<double>, Vector128Lanes>);
+        AssertRun(Run<double, ScalarLane>);
+
+        float[] single = [.. matrix.Select(x => (float)x)];
+        float[] singleRe = new float[n], singleIm = new float[n];
+        BatchedEigenvalues.Compute(single, n, 1, singleRe, singleIm);
+        Close.Multiset(expectedRe, expectedIm, [.. singleRe.Select(x => (double)x)], [.. singleIm.Select(x => (double)x)], tolerance, "float");
+
+        void AssertRun(Action<double[], double[]> compute)
+        {
+            double[] real = new double[n], imag = new double[n];
+            compute(real, imag);
+            Close.Multiset(expectedRe, expectedIm, real, imag, tolerance);
+        }
+
+        void Run<TVec, TOps>(double[] real, double[] imag)
+            where TVec : struct
+            where TOps : ILaneArithmetic<TVec> =>
+            BatchedEigenvalues.Compute<TVec, TOps>(matrix, n, 1, real, imag, LaneHessenbergEigenvalues.DefaultIterationLimit(n));
+    }
+
+    [Fact]
+    public void LowRankIntegerProductsConverge()
+    {
+        // B·A with B [n, k], A [k, n] of small integers, k = 1 or 2: the non-zero eigenvalues are those of the k×k
+        // A·B (computed here exactly in closed form), the other n − k are zero. About 2% of these failed to converge.
+        var random = new Random(33);
+        for (int trial = 0; trial < 120; trial++)
+        {
+            int n = random.Next(33, 90), k = random.Next(1, 3);
+            double[] a = [.. Enumerable.Range(0, k * n).Select(_ => (double)random.Next(-3, 4))];
+            double[] b = [.. Enumerable.Range(0, n * k).Select(_ => (double)random.Next(-3, 4))];
+            double[] ba = Dense.Multiply(b, a, n, k, n);
+            double[] ab = Dense.Multiply(a, b, k, n, k);
+            double[] expectedRe = new double[n], expectedIm = new double[n];
+            if (k == 1)
+            {
+                expectedRe[0] = ab[0];
+            }
+            else
+            {
+                double half = (ab[0] + ab[3]) / 2, discriminant = (half * half) - ((ab[0] * ab[3]) - (ab[1] * ab[2]));
+                double root = Math.Sqrt(Math.Abs(discriminant));
+                (expectedRe[0], expectedRe[1]) = discriminant >= 0 ? (half + root, half - root) : (half, half);
+                (expectedIm[0], expectedIm[1]) = discriminant >= 0 ? (0, 0) : (root, -root);
+            }
+
+            var (real, imag) = Compute(ba, n, 1);
+            double norm = Math.Sqrt(ba.Sum(x => x * x));
+            // Backward stable: n·ε·‖B·A‖ for the simple eigenvalues; a nilpotent A·B makes B·A defective (Jordan block
+            // of order k + 1), whose zeros move by up to (ε·‖B·A‖)^(1/(k+1)).
+            double tolerance = Math.Max(1e-12 * norm, 10 * Math.Pow(1e-16 * norm, 1.0 / (k + 1)) * Math.Pow(norm, k / (k + 1.0)));
+            Close.Multiset(expectedRe, expectedIm, real, imag, tolerance, $"trial {trial}, n = {n}, k = {k}");
+        }
+    }
+
     [Fact]
     public void NonConvergenceNamesTheMatrix()
     {

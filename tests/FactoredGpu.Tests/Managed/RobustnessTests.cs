@@ -39,6 +39,44 @@ public sealed class RobustnessTests
         Assert.Contains("[2]", scalar.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2, 3, 0)]
+    [InlineData(2, 0, 4)]
+    [InlineData(0, 3, 3)]
+    [InlineData(1, 0, 0)]
+    public void Square_products_of_empty_shapes_give_empty_or_zero_results(int heads, int n, int m)
+    {
+        using var a = StridedTensor<float>.Zeros(heads, n, m);
+        using var b = StridedTensor<float>.Zeros(heads, m, n);
+        using var f = new FactoredMatrix<float>(a, b);
+        int k = Math.Min(n, m);
+        using var eigenvalues = f.Eigenvalues();
+        Assert.Equal([heads, m], eigenvalues.Real.Shape.ToArray());
+        Assert.All(eigenvalues.Real.ToArray(), x => Assert.Equal(0f, x));
+        using var singular = f.SingularValues();
+        Assert.Equal([heads, k], singular.Shape.ToArray());
+        var (u, s, v) = f.Svd();
+        Assert.Equal([heads, n, k], u.Shape.ToArray());
+        Assert.Equal([heads, k], s.Shape.ToArray());
+        Assert.Equal([heads, n, k], v.Shape.ToArray());
+        Assert.All(s.ToArray(), x => Assert.Equal(0f, x));
+        using var even = f.MakeEven();
+        Assert.Equal(f.Shape.ToArray(), even.Shape.ToArray());
+        using var collapsedL = f.CollapseL();
+        Assert.Equal([heads, k, n], collapsedL.Shape.ToArray());
+        using var collapsedR = f.CollapseR();
+        Assert.Equal([heads, n, k], collapsedR.Shape.ToArray());
+        using var norm = f.Norm();
+        Assert.Equal(new float[heads], norm.ToArray());
+        using var diagonal = f.Diagonal();
+        Assert.Equal(new float[heads * n], diagonal.ToArray());
+        using var product = f.AB();
+        Assert.Equal(new float[heads * n * n], product.ToArray());
+        u.Dispose();
+        s.Dispose();
+        v.Dispose();
+    }
+
     [Fact]
     public void NaN_and_infinity_give_NaN_results_for_that_head_only_and_never_hang()
     {

@@ -10,6 +10,26 @@ public sealed class StridedTensorTests
     private static StridedTensor<double> Iota(params int[] shape) =>
         StridedTensor<double>.FromArray(Enumerable.Range(0, shape.Aggregate(1, (x, y) => x * y)).Select(i => (double)i).ToArray(), shape);
 
+    [Theory]
+    [InlineData(new[] { 3, 0 })]
+    [InlineData(new[] { 0, 3 })]
+    [InlineData(new[] { 2, 0, 5 })]
+    [InlineData(new[] { 4, 3, 0 })]
+    public void Tensors_with_no_elements_copy_transpose_and_convert(int[] shape)
+    {
+        // A zero after a dimension above one was never "contiguous", and ToArray ↔ Contiguous recursed until the stack overflowed.
+        using var zeros = StridedTensor<float>.Zeros(shape);
+        Assert.True(zeros.IsContiguous);
+        Assert.Empty(zeros.ToArray());
+        using var transposed = zeros.Transpose();
+        Assert.Empty(transposed.ToArray());
+        using var dense = transposed.Contiguous();
+        Assert.Equal(transposed.Shape.ToArray(), dense.Shape.ToArray());
+        Assert.Equal(0, dense.ToTensor().FlattenedLength);
+        using var scaled = zeros * 2f;
+        Assert.Empty(scaled.ToArray());
+    }
+
     [Fact]
     public void Broadcast_is_a_zero_stride_view()
     {

@@ -1,0 +1,131 @@
+using System.Numerics;
+using FactoredGpu.LinearAlgebra;
+
+namespace FactoredGpu;
+
+/// <content>The Frobenius norm, from Gram matrices where that is accurate and from a QR factorization where it is not.</content>
+public sealed partial class FactoredMatrix<TScalar>
+{
+    /// <summary>The Frobenius norm <c>‖A·B‖_F</c> per leading index, shape <see cref="LeadingShape"/>.</summary>
+    /// <returns>The norms.</returns>
+    /// <remarks>
+    /// <para><c>‖A·B‖²_F = Σ (AᵀA) ∘ (B·Bᵀ)</c>: two <c>m×m</c> Gram matrices instead of TransformerLens's three SVDs, summed in
+    /// float64. That sum's rounding error is
+    /// about <c>ε·‖A‖²_F·‖B‖²_F</c> (ε of <typeparamref name="TScalar"/>), so it loses digits when the product is much
+    /// smaller than its factors (cancellation), and the Grams overflow or underflow for badly scaled factors of a
+    /// well-scaled product (<c>(s·A, B/s)</c>).</para>
+    /// <para>Each leading index whose Gram sum is below <c>√ε·‖A‖²_F·‖B‖²_F</c>, or whose Grams are not finite or vanish,
+    /// is recomputed in float64 as <c>‖R·B‖_F</c> from a QR factorization <c>A = Q·R</c> (Q has orthonormal columns), with
+    /// A and B first scaled by powers of two (exact). So the absolute error is about <c>ε·‖A‖_F·‖B‖_F</c> everywhere (the
+    /// Gram route keeps a relative error below about √ε of <typeparamref name="TScalar"/>), and the value does not depend
+    /// on <c>s</c> while the product is representable. The value equals TransformerLens's <c>sqrt(ΣS²)</c> to that error.</para>
+    /// </remarks>
+    public StridedTensor<TScalar> Norm()
+    {
+        if (IsLazy)
+        {
+            // Grams propagated through the lazy factors (MatrixChain.Norm): neither A nor B is formed.
+            using var chain = MatrixChain<TScalar>.Of([.. _left, .. _right]);
+            return chain.Norm();
+        }
+
+        int count = checked((int)Shapes.Product(LeadingShape)), m = MDim;
+        var backend = Backend;
+        using var left = StridedTensor<TScalar>.Zeros(backend, count, m, m);
+        using var right = StridedTensor<TScalar>.Zeros(backend, count, m, m);
+        if (m > 0 && count > 0)
+        {
+            backend.Gram(A.AsBatch(), left.AsBatch());
+            using var bt = B.Transpose();
+            backend.Gram(bt.AsBatch(), right.AsBatch());
+        }
+
+        double[] gl = HostDouble.From(left), gr = HostDouble.From(right);
+        double threshold = Math.Sqrt(Epsilon);
+        var values = new double[count];
+        var inaccurate = new List<int>();
+        for (int h = 0; h < count; h++)
+        {
+            ReadOnlySpan<double> lh = gl.AsSpan(h * m * m, m * m), rh = gr.AsSpan(h * m * m, m * m);
+            double sum = 0;
+            for (int i = 0; i < lh.Length; i++)
+            {
+                sum += lh[i] * rh[i];
+            }
+
+            // Cancellation: the sum is small beside its bound ‖A‖²_F·‖B‖²_F = tr(AᵀA)·tr(B·Bᵀ).
+            if (!GramsRepresentable(lh, rh, m) || sum < threshold * Trace(lh, m) * Trace(rh, m))
+            {
+                inaccurate.Add(h);
+            }
+            else
+            {
+                values[h] = Math.Sqrt(Math.Max(sum, 0));
+            }
+        }
+
+        if (inaccurate.Count > 0)
+        {
+            QrNorms(inaccurate, values);
+        }
+
+        return HostDouble.To<TScalar>(backend, values, LeadingShape.ToArray());
+    }
+
+    /// <summary>The unit roundoff of <typeparamref name="TScalar"/>, the precision its Gram matrices are computed in.</summary>
+    private static double Epsilon => typeof(TScalar) == typeof(float) ? 1.0 / (1 << 23) : MachineParameters.Precision;
+
+    /// <summary>
+    /// Whether the Gram matrices <c>AᵀA</c> and <c>B·Bᵀ</c> of one leading index (in float64, as computed in
+    /// <typeparamref name="TScalar"/>) are finite and, unless zero, above the range where their entries lose bits to underflow.
+    /// </summary>
+    private static bool GramsRepresentable(ReadOnlySpan<double> left, ReadOnlySpan<double> right, int m)
+    {
+        double smallestNormal = typeof(TScalar) == typeof(float) ? 1.1754943508222875e-38 : MachineParameters.SafeMinimum;
+        double tiny = smallestNormal / Epsilon, leftTrace = Trace(left, m), rightTrace = Trace(right, m);
+        return double.IsFinite(leftTrace * rightTrace) && (leftTrace == 0 || leftTrace >= tiny) && (rightTrace == 0 || rightTrace >= tiny);
+    }
+
+    private static double Trace(ReadOnlySpan<double> square, int m)
+    {
+        double trace = 0;
+        for (int i = 0; i < m; i++)
+        {
+            trace += square[(i * m) + i];
+        }
+
+        return trace;
+    }
+
+    /// <summary><c>‖R·B‖_F</c> in float64, <c>A = Q·R</c>, for the listed leading indices, with A and B scaled by powers of two.</summary>
+    private void QrNorms(List<int> indices, double[] values)
+    {
+        int l = LDim, m = MDim, r = RDim, k = Math.Min(l, m);
+        double[] a = HostDouble.From(A), b = HostDouble.From(B);
+        var q = new double[l * k];
+        var upper = new double[k * m];
+        var product = new double[k * r];
+        foreach (int h in indices)
+        {
+            Span<double> ah = a.AsSpan(h * l * m, l * m), bh = b.AsSpan(h * m * r, m * r);
+            double scale = MatrixScaling.Normalize(ah) * MatrixScaling.Normalize(bh);
+            BatchedQr.Decompose(ah, l, m, 1, q, upper);
+            double sum = 0;
+            for (int i = 0; i < k; i++)
+            {
+                for (int j = 0; j < r; j++)
+                {
+                    double x = 0;
+                    for (int t = i; t < m; t++)
+                    {
+                        x += upper[(i * m) + t] * bh[(t * r) + j];
+                    }
+
+                    sum += x * x;
+                }
+            }
+
+            values[h] = Math.Sqrt(sum) * scale;
+        }
+    }
+}
