@@ -62,6 +62,12 @@ public sealed class CircuitsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Heads_that_disagree_with_config_json()
+    {
+        AssertBadInput("--heads 2 disagrees with", "--weights", ReferenceFiles.PathOf("dev_neox"), "--heads", "2");
+    }
+
+    [Fact]
     public void Truncated_checkpoint()
     {
         byte[] bytes = File.ReadAllBytes(ReferenceFiles.PathOf("dev_gpt2.safetensors"));
