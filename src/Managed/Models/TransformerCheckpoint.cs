@@ -57,6 +57,7 @@ public static class TransformerCheckpoint
         StridedTensor<TScalar>? Optional(string name, TensorSource? s) => s is null ? null : reader.Read(name, s);
         StridedTensor<TScalar>? OptionalLayer(string name, LayerSource? s) => s is null ? null : reader.Stack(name, s);
         bool layerNorm = config.Norm == NormKind.LayerNorm;
+        var qkv = reader.StackTogether(("blocks.{0}.attn.W_Q", layout.Query), ("blocks.{0}.attn._W_K", layout.Key), ("blocks.{0}.attn._W_V", layout.Value));
         var mlp = options.IncludeMlp
             ? new MlpWeights<TScalar>(
                 reader.Stack("blocks.{0}.mlp.W_in", layout.MlpIn),
@@ -69,9 +70,9 @@ public static class TransformerCheckpoint
             config,
             wE,
             Optional("pos_embed.W_pos", layout.Position),
-            reader.Stack("blocks.{0}.attn.W_Q", layout.Query),
-            reader.Stack("blocks.{0}.attn._W_K", layout.Key),
-            reader.Stack("blocks.{0}.attn._W_V", layout.Value),
+            qkv[0],
+            qkv[1],
+            qkv[2],
             reader.Stack("blocks.{0}.attn.W_O", layout.Output),
             reader.StackOrZeros("blocks.{0}.attn.b_Q", layout.QueryBias, h, dh),
             reader.StackOrZeros("blocks.{0}.attn._b_K", layout.KeyBias, kv, dh),

@@ -28,18 +28,29 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
     }
 
     /// <summary>A block tensor of every layer, stacked <c>[L, …]</c>.</summary>
-    public StridedTensor<T> Stack(string tlName, LayerSource source)
+    public StridedTensor<T> Stack(string tlName, LayerSource source) => StackTogether((tlName, source))[0];
+
+    /// <summary>
+    /// Several block tensors, each stacked <c>[L, …]</c>, read layer by layer so that views of one fused tensor (GPT-2's
+    /// <c>c_attn</c>, GPT-NeoX's <c>query_key_value</c>) convert it once per layer.
+    /// </summary>
+    public StridedTensor<T>[] StackTogether(params (string TlName, LayerSource Source)[] parts)
     {
         int layers = config.NLayers;
-        var result = StridedTensor<T>.Zeros(HostKernels.Shared, [layers, .. source.View.Shape]);
-        var output = Host(result);
-        int size = output.Length / layers;
+        var results = parts.Select(p => StridedTensor<T>.Zeros(HostKernels.Shared, [layers, .. p.Source.View.Shape])).ToArray();
         for (int layer = 0; layer < layers; layer++)
         {
-            Gather(Stored(tlName.Replace("{0}", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), source.Name(layer), source.View.Stored), source.View, output.AsSpan(layer * size, size));
+            string at = layer.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            for (int i = 0; i < parts.Length; i++)
+            {
+                var (tlName, source) = parts[i];
+                var output = Host(results[i]);
+                int size = output.Length / layers;
+                Gather(Stored(tlName.Replace("{0}", at, StringComparison.Ordinal), source.Name(layer), source.View.Stored), source.View, output.AsSpan(layer * size, size));
+            }
         }
 
-        return result;
+        return results;
     }
 
     /// <summary><see cref="Stack"/>, or zeros of <c>[L, ..shape]</c> when the family has no such tensor.</summary>
