@@ -51,6 +51,33 @@ public sealed class CheckpointFolderTests : IDisposable
     }
 
     [Fact]
+    public void A_symbolic_link_to_a_weights_file_loads()
+    {
+        // Issue 14 defect 1: the file length was taken from the link, and the header called truncated.
+        string link = Path.Combine(_work.FullName, "link.safetensors");
+        File.CreateSymbolicLink(link, ReferenceFiles.PathOf("dev_gpt2.safetensors"));
+        using var linked = TransformerCheckpoint.Load<float>(link, new ModelLoadOptions { Heads = 2 });
+        using var original = TransformerCheckpoint.Load<float>(ReferenceFiles.PathOf("dev_gpt2.safetensors"), new ModelLoadOptions { Heads = 2 });
+        Assert.Equal(original.WO.ToArray(), linked.WO.ToArray());
+    }
+
+    [Fact]
+    public void Mistral_reads_as_Llama_and_a_config_with_only_model_type_is_dispatched_by_it()
+    {
+        string mistral = CopyOf("dev_llama_gqa");
+        EditConfig(mistral, config => config["architectures"] = new JsonArray("MistralForCausalLM"));
+        using var asMistral = TransformerCheckpoint.Load<float>(mistral);
+        using var asLlama = TransformerCheckpoint.Load<float>(ReferenceFiles.PathOf("dev_llama_gqa"));
+        Assert.Equal("MistralForCausalLM", asMistral.Config.Architecture);
+        Assert.Equal(asLlama.WV.ToArray(), asMistral.WV.ToArray());
+
+        string typed = CopyOf("dev_neox");
+        EditConfig(typed, config => config.Remove("architectures"));
+        using var neox = TransformerCheckpoint.Load<float>(typed);
+        Assert.Equal(("GPTNeoXForCausalLM", NormKind.LayerNorm, 2), (neox.Config.Architecture, neox.Config.Norm, neox.Config.RotaryDim));
+    }
+
+    [Fact]
     public void A_missing_shard_an_extra_shard_and_an_index_naming_a_tensor_twice_are_named()
     {
         string missing = CopyOf("dev_llama_gqa");
