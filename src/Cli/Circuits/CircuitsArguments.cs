@@ -1,7 +1,7 @@
 namespace FactoredGpu.Cli.Circuits;
 
 /// <summary>The command line of <c>factored circuits</c>, parsed.</summary>
-/// <param name="Weights">A GPT-2 <c>.safetensors</c> checkpoint; <see langword="null"/> for the embedded synthetic model.</param>
+/// <param name="Weights">A Hugging Face model folder or <c>.safetensors</c> file of a supported family; <see langword="null"/> for the embedded synthetic model.</param>
 /// <param name="Accelerator">The <c>--accelerator</c> value, or <see langword="null"/> for the environment's or <c>auto</c>.</param>
 /// <param name="Out">The output directory.</param>
 /// <param name="TopK">Tokens listed per strongest copying head.</param>

@@ -56,9 +56,15 @@ public sealed class CircuitsCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_directory_as_weights()
+    public void A_folder_without_weights()
     {
-        AssertBadInput("directory", "--weights", _work.FullName);
+        AssertBadInput("neither model.safetensors nor model.safetensors.index.json", "--weights", _work.FullName);
+    }
+
+    [Fact]
+    public void Heads_that_disagree_with_config_json()
+    {
+        AssertBadInput("--heads 2 disagrees with", "--weights", ReferenceFiles.PathOf("dev_neox"), "--heads", "2");
     }
 
     [Fact]
