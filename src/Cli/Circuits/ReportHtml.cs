@@ -88,12 +88,12 @@ internal static class ReportHtml
             Numbers.General(report.OvNorms[h.Layer][h.Head]),
             report.OvSingularValues[h.Layer][h.Head] is [var top, ..] ? Numbers.General(top) : "-",
         }));
-        html.Append("<h2>Tokens the strongest heads copy</h2>\n<p>Token ids t with the largest (W_E·W_V·W_O·W_U)[t, t].</p>\n");
-        Table(html, ["head", "full OV", "token ids (diagonal value)"], report.TopTokens.Select(t => new[]
+        html.Append("<h2>Tokens the strongest heads copy</h2>\n<p>Tokens t with the largest (W_E·W_V·W_O·W_U)[t, t]: id, text, value.</p>\n");
+        Table(html, ["head", "full OV", "tokens (diagonal value)"], report.TopTokens.Select(t => new[]
         {
             new HeadId(t.Layer, t.Head).ToString(),
             Numbers.Signed(t.FullOvCopyingScore),
-            string.Join(", ", t.TokenIds.Select((id, i) => $"{id.ToString(CultureInfo.InvariantCulture)} ({Numbers.General(t.Values[i])})")),
+            string.Join(", ", t.Values.Select((value, i) => $"{TokenSource.Label(t, i)} ({Numbers.General(value)})")),
         }));
         html.Append("<h2>Timings</h2>\n");
         Table(html, ["stage", "ms"], output.TimingsMs.Select(t => new[] { t.Key, t.Value.ToString("0.0", CultureInfo.InvariantCulture) }));

@@ -82,7 +82,8 @@ internal static class CircuitsCommand
         var model = arguments.Weights is null
             ? SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, arguments.Processing)
             : new ModelSummary(raw.NLayers, raw.NHeads, raw.DModel, raw.DHead, raw.DVocab, Synthetic: false, arguments.Processing, Path.GetFullPath(arguments.Weights));
-        ConsoleSummary.WriteHeader(output, model, accelerator);
+        var (vocabulary, tokens) = TokenSource.For(arguments.Weights);
+        ConsoleSummary.WriteHeader(output, model, accelerator, tokens);
         if (arguments.TopK > model.DVocab)
         {
             raw.Dispose();
@@ -90,7 +91,7 @@ internal static class CircuitsCommand
         }
 
         using var weights = arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw;
-        var report = CircuitAnalysis.Run(weights, model, backend, new CircuitAnalysisOptions { TopK = arguments.TopK }, progress);
+        var report = CircuitAnalysis.Run(weights, model, backend, new CircuitAnalysisOptions { TopK = arguments.TopK, Vocabulary = vocabulary }, progress);
         timings.AddRange(report.TimingsMs);
 
         var written = new CircuitsOutput(report, accelerator, timings);

@@ -177,7 +177,7 @@ public static class CircuitAnalysis
                 .OrderByDescending(t => values[t])
                 .ThenBy(t => t)
                 .Take(options.TopK)];
-            result.Add(new HeadTokens(layer, head, score, tokens, [.. tokens.Select(t => values[t])]));
+            result.Add(new HeadTokens(layer, head, score, tokens, options.Vocabulary is { } vocabulary ? [.. tokens.Select(t => vocabulary.Decode(t))] : null, [.. tokens.Select(t => values[t])]));
             report((double)result.Count / chosen.Length);
         }
 

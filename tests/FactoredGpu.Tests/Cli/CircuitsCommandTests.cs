@@ -47,6 +47,32 @@ public sealed class CircuitsCommandTests : IDisposable
             Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("L1H0", stdout, StringComparison.Ordinal);
         Assert.Contains("Wrote 7 files to", stdout, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "tokens shown as ids"));
+        Assert.False(json.RootElement.GetProperty("top_tokens")[0].TryGetProperty("tokens", out _));
+    }
+
+    [Fact]
+    public void Top_tokens_carry_the_text_of_the_checkpoint_folders_tokenizer()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_work.FullName, "model")).FullName, output = Path.Combine(_work.FullName, "out");
+        File.Copy(ReferenceFiles.PathOf("dev_gpt2.safetensors"), Path.Combine(folder, "model.safetensors"));
+        var (vocabulary, merges) = TokenizerFiles.ByteLevel(40);
+        TokenizerFiles.WriteTokenizerJson(folder, vocabulary, merges);
+
+        var (code, stdout, error) = CliTests.Run(["circuits", "--weights", Path.Combine(folder, "model.safetensors"), "--heads", "2", "--accelerator", "cpu", "--out", output]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"  tokens       {Path.Combine(folder, "tokenizer.json")}", stdout, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "circuits.json")));
+        var topTokens = json.RootElement.GetProperty("top_tokens");
+        Assert.NotEqual(0, topTokens.GetArrayLength());
+        foreach (var head in topTokens.EnumerateArray())
+        {
+            // GPT-2's byte alphabet: 'Ġ' is a space, 'Ċ' a newline, 'ĉ' a tab.
+            string[] expected = [.. head.GetProperty("token_ids").EnumerateArray().Select(id => vocabulary[id.GetInt32()].Replace('Ġ', ' ').Replace('Ċ', '\n').Replace('ĉ', '\t'))];
+            Assert.Equal(expected, head.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()));
+            Assert.Contains($"{head.GetProperty("token_ids")[0].GetInt32()} {FactoredGpu.Tokens.TokenText.Quote(expected[0])}: ", stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
