@@ -1,5 +1,6 @@
 using System.Globalization;
 using FactoredGpu.Circuits;
+using FactoredGpu.Plots;
 
 namespace FactoredGpu.Cli.Circuits;
 

@@ -43,10 +43,12 @@ public sealed class CircuitsCommandTests : IDisposable
         var model = json.RootElement.GetProperty("model");
         Assert.False(model.GetProperty("synthetic").GetBoolean());
         Assert.Equal(variant == "processed", model.GetProperty("processing").GetBoolean());
-        Assert.Equal(["circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png", "ov_copying_scores.png", "report.html", "strongest_head_eigenvalues.png"],
+        Assert.Equal(
+            ["L1H0_eigenvalues.png", "L1H1_eigenvalues.png", "circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png", "k_composition_scores.png",
+             "ov_copying_scores.png", "q_composition_scores.png", "qk_copying_scores.png", "report.html", "v_composition_scores.png"],
             Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("L1H0", stdout, StringComparison.Ordinal);
-        Assert.Contains("Wrote 7 files to", stdout, StringComparison.Ordinal);
+        Assert.Contains("Wrote 12 files to", stdout, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "tokens shown as ids"));
         Assert.False(json.RootElement.GetProperty("top_tokens")[0].TryGetProperty("tokens", out _));
     }
@@ -153,6 +155,30 @@ public sealed class CircuitsCommandTests : IDisposable
     {
         AssertBadInput("--top-k", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--top-k", "41");
         AssertBadInput("--top-k", "--top-k", "0");
+    }
+
+    [Fact]
+    public void Plot_heads_of_the_wrong_form_fail_before_loading()
+    {
+        // The weights do not exist: the option's error comes first, so it was checked before any loading.
+        AssertBadInput("--plot-heads expects heads as L{layer}H{head}, comma-separated", "--plot-heads", "L1H0,head5", "--weights", Path.Combine(_work.FullName, "absent.safetensors"));
+    }
+
+    [Fact]
+    public void Plot_heads_outside_the_model()
+    {
+        AssertBadInput("--plot-heads L3H0: the model has 3 layers x 2 heads", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--plot-heads", "L1H1,L3H0");
+        AssertBadInput("--plot-heads L0H2: the model has 3 layers x 2 heads", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--plot-heads", "L0H2");
+    }
+
+    [Fact]
+    public void Plot_heads_choose_the_eigenvalue_charts()
+    {
+        string output = Path.Combine(_work.FullName, "out");
+        var (code, _, error) = CliTests.Run(["circuits", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--accelerator", "cpu", "--out", output, "--plot-heads", "l2h1, L0H0,L2H1"]);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["L0H0_eigenvalues.png", "L2H1_eigenvalues.png"], Directory.GetFiles(output, "*_eigenvalues.png").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
