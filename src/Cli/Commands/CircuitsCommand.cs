@@ -8,7 +8,7 @@ using FactoredGpu.Models;
 namespace FactoredGpu.Cli.Commands;
 
 /// <summary>
-/// <c>factored circuits</c>, the main job: every attention head's OV, QK and full OV circuit of a GPT-2 checkpoint (or
+/// <c>factored circuits</c>, the main job: every attention head's OV, QK and full OV circuit of a Hugging Face model (or
 /// of the embedded synthetic model), printed as a summary and written to <c>--out</c> as JSON, CSV, PNG plots and an
 /// offline HTML report.
 /// </summary>
@@ -18,8 +18,8 @@ internal static class CircuitsCommand
     {
         var weights = new Option<string?>("--weights")
         {
-            Description = "A GPT-2 checkpoint (Hugging Face model.safetensors; a config.json beside it gives n_head). Default: the embedded SYNTHETIC GPT-2-small-shaped model with planted copying and anti-copying heads.",
-            HelpName = "file",
+            Description = $"A Hugging Face model folder (config.json with model.safetensors, or shards with model.safetensors.index.json) or one .safetensors file (GPT-2 without a config.json). Architectures: {string.Join(", ", ModelFamilies.SupportedArchitectures)}. Default: the embedded SYNTHETIC GPT-2-small-shaped model with planted copying and anti-copying heads.",
+            HelpName = "folder|file",
         };
         var accelerator = AcceleratorOption.Create();
         var output = new Option<string>("--out")
@@ -36,7 +36,7 @@ internal static class CircuitsCommand
         };
         var heads = new Option<int?>("--heads")
         {
-            Description = "Attention heads per layer, for a checkpoint without a config.json beside it (default: d_model / 64).",
+            Description = "Attention heads per layer, for a GPT-2 file without a config.json beside it (default: d_model / 64); with a config.json it must agree.",
             HelpName = "h",
         };
         var noProcessing = new Option<bool>("--no-processing")
@@ -83,8 +83,8 @@ internal static class CircuitsCommand
         using var staging = StagingDirectory.Create(arguments.Out);
         var timings = new List<KeyValuePair<string, double>>();
         var raw = progress.Run("load", timings, () => arguments.Weights is null
-            ? SyntheticGpt2.Create()
-            : Gpt2Checkpoint.Load<float>(arguments.Weights, arguments.Heads));
+            ? SyntheticGpt2.Create<float>()
+            : TransformerCheckpoint.Load<float>(arguments.Weights, new ModelLoadOptions { Heads = arguments.Heads }));
         var model = arguments.Weights is null
             ? SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, arguments.Processing)
             : new ModelSummary(raw.NLayers, raw.NHeads, raw.DModel, raw.DHead, raw.DVocab, Synthetic: false, arguments.Processing, Path.GetFullPath(arguments.Weights));
@@ -102,7 +102,7 @@ internal static class CircuitsCommand
             throw new ArgumentOutOfRangeException(PlotHeads.Option, error);
         }
 
-        using var weights = arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw;
+        using var weights = new TransformerModel<float>(arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw);
         var report = CircuitAnalysis.Run(weights, model, backend, new CircuitAnalysisOptions { TopK = arguments.TopK, Vocabulary = vocabulary }, progress);
         timings.AddRange(report.TimingsMs);
 
@@ -116,7 +116,7 @@ internal static class CircuitsCommand
     }
 
     // The processed copy replaces the raw weights, whose memory (270 MB for GPT-2 small) is freed at once.
-    private static Gpt2Weights<float> Processed(Gpt2Weights<float> raw)
+    private static TransformerWeights<float> Processed(TransformerWeights<float> raw)
     {
         using (raw)
         {

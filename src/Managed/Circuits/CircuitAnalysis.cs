@@ -9,14 +9,14 @@ namespace FactoredGpu.Circuits;
 public static class CircuitAnalysis
 {
     /// <summary>
-    /// Analyses every attention head of a GPT-2 model and fills a <see cref="CircuitReport"/>: OV and QK eigenvalue
+    /// Analyses every attention head of a model of any family and fills a <see cref="CircuitReport"/>: OV and QK eigenvalue
     /// copying scores, OV eigenvalues, singular values and norms, full OV (<c>W_E·W_V·W_O·W_U</c>) eigenvalues and copying
     /// scores, TransformerLens's <c>all_composition_scores</c>, and the tokens the strongest copying heads map most
     /// strongly to themselves.
     /// </summary>
     /// <typeparam name="TScalar">The element type of the weights; the heavy products run in it.</typeparam>
-    /// <param name="weights">The weights, usually processed by <see cref="WeightProcessing.Process"/>; not modified.</param>
-    /// <param name="model">The summary to put in the report; its dimensions must be those of <paramref name="weights"/>.</param>
+    /// <param name="model">The model, usually processed (<see cref="TransformerModel.Load{TScalar}"/> does by default); not modified.</param>
+    /// <param name="summary">The summary to put in the report; its dimensions must be those of <paramref name="model"/>.</param>
     /// <param name="backend">Where the products run (the weights the analysis reads are copied there when they live elsewhere).</param>
     /// <param name="options">How many top-token heads and tokens to report.</param>
     /// <param name="progress">Receives each stage's start (fraction 0), finish (fraction 1), and fractions in between where a stage has natural steps.</param>
@@ -24,34 +24,38 @@ public static class CircuitAnalysis
     /// <remarks>
     /// <para>Stages, in order: <c>ov</c> — <c>FactoredMatrix(W_V, W_O)</c>: eigenvalues of the <c>dh×dh</c> products
     /// <c>W_O·W_V</c>, singular values and norms from Gram matrices. <c>qk</c> — <c>FactoredMatrix(W_Q, W_Kᵀ)</c>:
-    /// eigenvalues. <c>full_ov</c> — the lazy chain <c>W_E·W_V·W_O·W_U</c>: eigenvalues of its <c>dh×dh</c> rotation
-    /// <c>W_O·(W_U·W_E)·W_V</c>, with <c>W_U·W_E</c> (<c>d×d</c>) computed once for all heads; no <c>[V, dh]</c> factor
-    /// per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>.
+    /// eigenvalues. <c>full_ov</c> — the lazy chain <c>W_E·W_V·W_O·W_U</c> (<see cref="FullOvPlan"/>): eigenvalues of its
+    /// <c>dh×dh</c> rotation <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> (<c>d×d</c>) computed once for all heads and
+    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>.
     /// <c>top_tokens</c> — for the <see cref="CircuitAnalysisOptions.TopTokenHeads"/> heads with the highest full OV
     /// copying score, the diagonal of the full OV circuit (<see cref="MatrixChain{TScalar}.Diagonal"/>, one head's
     /// <c>[V, dh]</c> halves at a time) and its <see cref="CircuitAnalysisOptions.TopK"/> largest entries.</para>
+    /// <para>Grouped-query attention follows TransformerLens (query head <c>h</c> uses key/value head <c>h / (H / KV)</c>)
+    /// without repeating <c>W_K</c>, <c>W_V</c>: every circuit runs over leading dimensions <c>[L, KV, H / KV]</c>, the
+    /// key/value factors broadcast over the last with stride 0, and results flatten to <c>[L, H]</c>.</para>
     /// <para>Copying scores are TransformerLens's <c>Σλ.real / Σ|λ|</c>; eigenvalues are sorted by descending real part,
     /// then imaginary part. A head whose weights hold NaN or ±Inf gets NaN results instead of an exception, and is never
     /// picked for top tokens; ties between tokens go to the lower token id.</para>
     /// </remarks>
     /// <exception cref="ArgumentException">
-    /// <paramref name="model"/> disagrees with the weights' dimensions, or an option is out of range (<c>TopTokenHeads &lt; 0</c>,
+    /// <paramref name="summary"/> disagrees with the model's dimensions, or an option is out of range (<c>TopTokenHeads &lt; 0</c>,
     /// <c>TopK</c> outside <c>[1, V]</c>).
     /// </exception>
     public static CircuitReport Run<TScalar>(
-        Gpt2Weights<TScalar> weights, ModelSummary model, IKernels backend, CircuitAnalysisOptions options, IProgress<CircuitProgress>? progress = null)
+        TransformerModel<TScalar> model, ModelSummary summary, IKernels backend, CircuitAnalysisOptions options, IProgress<CircuitProgress>? progress = null)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(options);
+        var weights = model.Weights;
         int layers = weights.NLayers, heads = weights.NHeads, dHead = weights.DHead;
-        if ((model.NLayers, model.NHeads, model.DModel, model.DHead, model.DVocab) != (layers, heads, weights.DModel, dHead, weights.DVocab))
+        if ((summary.NLayers, summary.NHeads, summary.DModel, summary.DHead, summary.DVocab) != (layers, heads, weights.DModel, dHead, weights.DVocab))
         {
             throw new ArgumentException(
-                $"The model summary (L={model.NLayers}, H={model.NHeads}, d={model.DModel}, dh={model.DHead}, V={model.DVocab}) disagrees with the weights (L={layers}, H={heads}, d={weights.DModel}, dh={dHead}, V={weights.DVocab}).",
-                nameof(model));
+                $"The model summary (L={summary.NLayers}, H={summary.NHeads}, d={summary.DModel}, dh={summary.DHead}, V={summary.DVocab}) disagrees with the model (L={layers}, H={heads}, d={weights.DModel}, dh={dHead}, V={weights.DVocab}).",
+                nameof(summary));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(options.TopTokenHeads, nameof(options));
@@ -69,15 +73,8 @@ public static class CircuitAnalysis
             return result;
         }
 
-        using var wE = OnBackend(weights.WE, backend);
-        using var wQ = OnBackend(weights.WQ, backend);
-        using var wK = OnBackend(weights.WK, backend);
-        using var wV = OnBackend(weights.WV, backend);
-        using var wO = OnBackend(weights.WO, backend);
-        using var wU = OnBackend(weights.WU, backend);
-        using var wKt = wK.Transpose();
-        using var ov = new FactoredMatrix<TScalar>(wV, wO);
-        using var qk = new FactoredMatrix<TScalar>(wQ, wKt);
+        using var circuits = new GroupedCircuits<TScalar>(weights, backend);
+        var (wE, wV, wO, wU, ov, qk) = (circuits.WE, circuits.WV, circuits.WO, circuits.WU, circuits.OV, circuits.QK);
 
         var (ovEigen, ovScores, ovSingular, ovNorms) = Stage("ov", _ =>
         {
@@ -89,7 +86,7 @@ public static class CircuitAnalysis
         var (_, qkScores) = Stage("qk", _ => Spectrum(qk.Eigenvalues, layers, heads));
         var (fullEigen, fullScores) = Stage("full_ov", _ =>
         {
-            using var chain = MatrixChain<TScalar>.Of(wE, wV, wO, wU);
+            using var chain = circuits.FullOv();
             return Spectrum(chain.Eigenvalues, layers, heads);
         });
         var composition = Stage("composition", _ =>
@@ -103,7 +100,7 @@ public static class CircuitAnalysis
 
         return new CircuitReport
         {
-            Model = model,
+            Model = summary,
             OvCopyingScores = ovScores,
             QkCopyingScores = qkScores,
             FullOvCopyingScores = fullScores,
@@ -117,12 +114,22 @@ public static class CircuitAnalysis
         };
     }
 
-    /// <summary>A view of <paramref name="tensor"/> when it already lives on <paramref name="backend"/>, else a copy there.</summary>
-    private static StridedTensor<TScalar> OnBackend<TScalar>(StridedTensor<TScalar> tensor, IKernels backend)
-        where TScalar : unmanaged, IFloatingPointIeee754<TScalar> =>
-        ReferenceEquals(tensor.Backend, backend)
-            ? tensor.BroadcastTo(tensor.Shape.ToArray())
-            : StridedTensor<TScalar>.FromArray(backend, tensor.ToArray(), tensor.Shape.ToArray());
+    /// <summary>
+    /// The plan of the full OV circuit's eigenvalues for <paramref name="model"/>: the cyclic rotation
+    /// <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> formed once, <c>(W_U·W_E)·W_V</c> once per key/value head and
+    /// <c>W_O·(…)</c> per query head; <see cref="ChainPlan.Explain"/> shows each step's distinct batch count and FLOPs.
+    /// </summary>
+    /// <typeparam name="TScalar">The element type.</typeparam>
+    /// <param name="model">The model.</param>
+    /// <returns>The plan (no data).</returns>
+    public static ChainPlan FullOvPlan<TScalar>(TransformerModel<TScalar> model)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var circuits = new GroupedCircuits<TScalar>(model.Weights, model.W_E.Backend);
+        using var chain = circuits.FullOv();
+        return chain.PlanEigenvalues();
+    }
 
     /// <summary>Sorted eigenvalues <c>[L][H][m]</c> and copying scores <c>Σλ.real / Σ|λ|</c> <c>[L][H]</c>.</summary>
     private static (EigenvalueTable Eigenvalues, double[][] Scores) Spectrum<TScalar>(Func<ComplexTensor<TScalar>> eigenvalues, int layers, int heads)
@@ -167,8 +174,10 @@ public static class CircuitAnalysis
         var result = new List<HeadTokens>(chosen.Length);
         foreach (var (layer, head, score) in chosen)
         {
-            using var headV = wV.Index(TensorIndex.At(layer), TensorIndex.At(head));
-            using var headO = wO.Index(TensorIndex.At(layer), TensorIndex.At(head));
+            // wV and wO are [L, KV, G, …]: query head h is (h / G, h % G).
+            int group = wO.Dim(2);
+            using var headV = wV.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
+            using var headO = wO.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
             using var chain = MatrixChain<TScalar>.Of(wE, headV, headO, wU);
             using var diagonal = chain.Diagonal();
             double[] values = HostDouble.From(diagonal);

@@ -108,8 +108,11 @@ public static class CompositionScores
     /// whose second layer is not later than the first set to zero.
     /// </summary>
     /// <typeparam name="TScalar">The element type.</typeparam>
-    /// <param name="ov">The OV circuits <c>FactoredMatrix(W_V, W_O)</c>, leading shape <c>[layers, heads]</c>.</param>
-    /// <param name="qk">The QK circuits <c>FactoredMatrix(W_Q, W_Kᵀ)</c>, leading shape <c>[layers, heads]</c>.</param>
+    /// <param name="ov">
+    /// The OV circuits <c>FactoredMatrix(W_V, W_O)</c>, leading shape <c>[layers, heads]</c>, or <c>[layers, …]</c> whose
+    /// trailing leading dimensions flatten row-major to the heads (grouped-query attention's <c>[layers, KV, G]</c>).
+    /// </param>
+    /// <param name="qk">The QK circuits <c>FactoredMatrix(W_Q, W_Kᵀ)</c>, with the leading shape of <paramref name="ov"/>.</param>
     /// <returns>The three tables, owned by the caller.</returns>
     /// <remarks>
     /// <para>Every head meets every head, so the work is arranged for that: with <c>L = A_L·B_L</c> and <c>R = A_R·B_R</c>,
@@ -125,15 +128,15 @@ public static class CompositionScores
     /// absolute error of a few <c>ε·d</c> at most, relative to 1 (float32, GPT-2 small: below 1e-4, typically far below).
     /// A head with NaN or ±Inf weights gets NaN scores in its rows and columns only.</para>
     /// </remarks>
-    /// <exception cref="ArgumentException">A circuit is not <c>[layers, heads, d_model, d_model]</c>, or the two disagree; the message names both shapes.</exception>
+    /// <exception cref="ArgumentException">A circuit is not <c>[layers, heads…, d_model, d_model]</c>, or the two disagree; the message names both shapes.</exception>
     public static CompositionScoreTables<TScalar> ForModel<TScalar>(FactoredMatrix<TScalar> ov, FactoredMatrix<TScalar> qk)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         ArgumentNullException.ThrowIfNull(ov);
         ArgumentNullException.ThrowIfNull(qk);
-        if (ov.NDim != 4 || !ov.Shape.SequenceEqual(qk.Shape) || ov.LDim != ov.RDim)
+        if (ov.NDim < 4 || !ov.Shape.SequenceEqual(qk.Shape) || ov.LDim != ov.RDim)
         {
-            throw new ArgumentException($"Model circuits must both be [layers, heads, d_model, d_model]; shapes were OV: {Shapes.Format(ov.Shape)}, QK: {Shapes.Format(qk.Shape)}.");
+            throw new ArgumentException($"Model circuits must both be [layers, heads…, d_model, d_model]; shapes were OV: {Shapes.Format(ov.Shape)}, QK: {Shapes.Format(qk.Shape)}.");
         }
 
         if (!ReferenceEquals(ov.Backend, qk.Backend))
@@ -187,7 +190,7 @@ public static class CompositionScores
     private static StridedTensor<TScalar>[] Pairwise<TScalar>(StridedTensor<TScalar> written, double[] leftNorms, FactoredMatrix<TScalar>[] rights)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
-        int layers = written.Shape[0] + 1, heads = written.Shape[1], d = written.Dim(-1), n = layers * heads, columns = rights.Length * heads;
+        int layers = written.Shape[0] + 1, heads = checked((int)Shapes.Product(written.Shape[1..^2])), d = written.Dim(-1), n = layers * heads, columns = rights.Length * heads;
         long size = (long)d * d;
         using var writtenDense = written.IsContiguous ? written.BroadcastTo(written.Shape.ToArray()) : written.Contiguous();
         double[][] norms = new double[rights.Length][], scores = new double[rights.Length][];
@@ -205,7 +208,8 @@ public static class CompositionScores
             {
                 using var a = rights[t].A.Index(later);
                 using var b = rights[t].B.Index(later);
-                using var destination = read.Index(TensorIndex.Slice(t * heads, (t + 1) * heads));
+                int[] shape = [.. a.Shape[..^2], d, d];
+                using var destination = read.View(read.Offset + t * heads * size, shape, StridedTensor<TScalar>.ContiguousStrides(shape));
                 Read(a, b, destination);
             }
 

@@ -1,3 +1,4 @@
+using System.Numerics;
 using FactoredGpu.Circuits;
 using FactoredGpu.Kernels.Host;
 
@@ -33,10 +34,17 @@ public static class SyntheticGpt2
         new(1, 4, true), new(5, 1, true), new(9, 7, true), new(3, 2, false), new(7, 10, false),
     ];
 
+    /// <summary>The synthetic model's configuration: GPT-2 small's sizes, no MLP weights.</summary>
+    public static ModelConfig Config { get; } = new(
+        "GPT2LMHeadModel", Layers, Heads, Heads, DModel, DHead, Vocab, Context, 4 * DModel, NormKind.LayerNorm, 1e-5,
+        RotaryDim: null, RotaryBase: null, TieWordEmbeddings: true);
+
     /// <summary>Generates the synthetic model's weights (about 270 MB of float32, under a second on two cores).</summary>
+    /// <typeparam name="TScalar">The element type; the values are drawn in float32 and widened for float64.</typeparam>
     /// <param name="seed">The seed; the same seed gives bit-identical weights.</param>
     /// <returns>Unprocessed host weights, owned by the caller.</returns>
-    public static Gpt2Weights<float> Create(int seed = DefaultSeed)
+    public static TransformerWeights<TScalar> Create<TScalar>(int seed = DefaultSeed)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         ulong key = (ulong)(uint)seed;
         float[] Normal(ulong stream, double std, int length)
@@ -62,10 +70,14 @@ public static class SyntheticGpt2
         }
 
         var host = HostKernels.Shared;
-        StridedTensor<float> T(float[] data, params int[] shape) => StridedTensor<float>.FromArray(host, data, shape);
-        StridedTensor<float> Constant(float value, params int[] shape) => T([.. Enumerable.Repeat(value, (int)Shapes.Product(shape))], shape);
+        StridedTensor<TScalar> T(float[] data, params int[] shape) =>
+            typeof(TScalar) == typeof(float)
+                ? StridedTensor<TScalar>.FromArray(host, System.Runtime.InteropServices.MemoryMarshal.Cast<float, TScalar>(data.AsSpan()), shape)
+                : StridedTensor<TScalar>.FromArray(host, [.. data.Select(TScalar.CreateTruncating)], shape);
+        StridedTensor<TScalar> Constant(float value, params int[] shape) => T([.. Enumerable.Repeat(value, (int)Shapes.Product(shape))], shape);
         var wE = T(Normal(1, 0.1, Vocab * DModel), Vocab, DModel);
-        return new Gpt2Weights<float>(
+        return new TransformerWeights<TScalar>(
+            Config,
             wE,
             T(Normal(2, 0.01, Context * DModel), Context, DModel),
             T(Normal(3, 0.02, attention), Layers, Heads, DModel, DHead),
@@ -73,7 +85,7 @@ public static class SyntheticGpt2
             T(wV, Layers, Heads, DModel, DHead),
             T(wO, Layers, Heads, DHead, DModel),
             Constant(0, Layers, Heads, DHead), Constant(0, Layers, Heads, DHead), Constant(0, Layers, Heads, DHead), Constant(0, Layers, DModel),
-            Constant(1, Layers, DModel), Constant(0, Layers, DModel), Constant(1, Layers, DModel), Constant(0, Layers, DModel),
+            Constant(1, Layers, DModel), Constant(0, Layers, DModel), ln2W: null, ln2B: null,
             Constant(1, DModel), Constant(0, DModel),
             wE.Transpose(),
             Constant(0, Vocab),

@@ -11,107 +11,164 @@ namespace FactoredGpu.Models;
 public static class WeightProcessing
 {
     /// <summary>
-    /// The processed copy of <paramref name="weights"/>, in TransformerLens's order: fold the layer norms into the
-    /// weights that read from them, centre the weights that write to the residual stream, centre the unembedding, fold
-    /// the value biases into <c>b_O</c>, and centre <c>b_O</c> again.
+    /// The processed copy of <paramref name="weights"/>, in TransformerLens's order and with its gating by norm kind:
+    /// fold the norms into the weights that read from them, centre the weights that write to the residual stream
+    /// (LayerNorm only), centre the unembedding, fold the value biases into <c>b_O</c> (and, LayerNorm only, centre
+    /// <c>b_O</c> again).
     /// </summary>
     /// <typeparam name="TScalar">The element type.</typeparam>
     /// <param name="weights">The unprocessed weights (e.g. from a checkpoint); left unchanged.</param>
     /// <returns>
-    /// New host weights, owned by the caller. As in TransformerLens's processed state dict the layer-norm weights are 1,
-    /// the layer-norm biases and <c>b_V</c> are 0.
+    /// New host weights, owned by the caller (tensors processing leaves alone are shared views). As in TransformerLens's
+    /// processed state dict the norm weights are 1, the norm biases and <c>b_V</c> are 0.
     /// </returns>
     /// <remarks>
-    /// <para>With <c>C(X)</c> subtracting the mean over the d_model axis:</para>
+    /// <para>LayerNorm (GPT-2, GPT-NeoX), with <c>C(X)</c> subtracting the mean over the d_model axis:</para>
     /// <list type="number">
     /// <item><c>b_X += Σ_d W_X[h, d, :]·ln1.b[d]</c>, then <c>W_X = C(W_X ⊙ ln1.w[:, None])</c> for X in Q, K, V; likewise
-    /// <c>ln2</c> into <c>W_in</c>, <c>b_in</c> and <c>ln_final</c> into <c>W_U</c>, <c>b_U</c>.</item>
+    /// <c>ln2</c> into <c>W_in</c> (and <c>W_gate</c>), <c>b_in</c>, and <c>ln_final</c> into <c>W_U</c>, <c>b_U</c>.</item>
     /// <item><c>W_E</c>, <c>W_pos</c>, <c>W_O</c>, <c>W_out</c> lose their mean over d_model; <c>b_O</c>, <c>b_out</c> their mean.</item>
     /// <item><c>W_U</c> loses its mean over the vocabulary, <c>b_U</c> its mean.</item>
     /// <item><c>b_O += Σ_h Σ_e b_V[h, e]·W_O[h, e, :]</c>, <c>b_V = 0</c>, and <c>b_O</c> is centred again.</item>
     /// </list>
-    /// <para>Precision: the arithmetic runs in float64 and the results are rounded to <typeparamref name="TScalar"/> once.
+    /// <para>RMSNorm (Llama, Mistral, Qwen2): step 1 only scales rows, <c>W[.., m, :] *= w[m]</c> (W_Q and the un-repeated
+    /// <c>_W_K</c>, <c>_W_V</c> by <c>ln1.w</c>; W_in, W_gate by <c>ln2.w</c>; W_U by <c>ln_final.w</c>), with no bias
+    /// change and no centring; step 2 is skipped (RMSNorm does not remove the mean, so centring would change the model);
+    /// step 3 runs; step 4 uses <c>_b_V</c> repeated to the query heads, and <c>b_O</c> is not centred again.</para>
+    /// <para>Precision: sums run in float64 and each result is rounded to <typeparamref name="TScalar"/> once.
     /// TransformerLens runs it in float32 even for float64 weights, so its float64 results differ from these by up to
     /// about 1.2e-7; its float32 results by float32 rounding.</para>
     /// <para>NaN or ±Inf in a weight spreads through the means it enters; checkpoint loaders reject them first.</para>
     /// </remarks>
-    public static Gpt2Weights<TScalar> Process<TScalar>(Gpt2Weights<TScalar> weights)
+    public static TransformerWeights<TScalar> Process<TScalar>(TransformerWeights<TScalar> weights)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         ArgumentNullException.ThrowIfNull(weights);
-        int l = weights.NLayers, h = weights.NHeads, d = weights.DModel, dh = weights.DHead, v = weights.DVocab;
-        double[] ln1W = HostDouble.From(weights.Ln1W), ln1B = HostDouble.From(weights.Ln1B);
+        var config = weights.Config;
+        int l = config.NLayers, h = config.NHeads, kv = config.NKeyValueHeads, d = config.DModel, dh = config.DHead, v = config.DVocab;
+        bool layerNorm = config.Norm == NormKind.LayerNorm;
+        double[] ln1W = HostDouble.From(weights.Ln1W), ln1B = Bias(weights.Ln1B, l * d);
 
-        // 1. Fold the layer norms (biases first, with the original weights); the unembedding is centred over the vocabulary (3.) as it is written.
-        var (wQ, bQ) = FoldLayerNorm(weights.WQ, weights.BQ, ln1W, ln1B, h, centreRows: false);
-        var (wK, bK) = FoldLayerNorm(weights.WK, weights.BK, ln1W, ln1B, h, centreRows: false);
-        var (wV, bV) = FoldLayerNorm(weights.WV, weights.BV, ln1W, ln1B, h, centreRows: false);
-        var (wU, bU) = FoldLayerNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), HostDouble.From(weights.LnFinalB), 1, centreRows: true);
-        var mlp = weights.Mlp;
-        (StridedTensor<TScalar> W, double[] B)? mlpIn = null;
-        StridedTensor<TScalar>? wOut = null;
-        double[]? bOut = null;
-        if (mlp is not null)
-        {
-            mlpIn = FoldLayerNorm(mlp.WIn, mlp.BIn, HostDouble.From(weights.Ln2W), HostDouble.From(weights.Ln2B), 1, centreRows: false);
-            (wOut, bOut) = (Write(mlp.WOut, null, 1, null, centreRows: true), HostDouble.From(mlp.BOut));
-        }
+        // 1. Fold the norms (biases first, with the original weights); the unembedding is centred over the vocabulary (3.) as it is written.
+        var (wQ, bQ) = FoldNorm(weights.WQ, weights.BQ, ln1W, ln1B, h, layerNorm, centreRows: false);
+        var (wK, bK) = FoldNorm(weights.WK, weights.BK, ln1W, ln1B, kv, layerNorm, centreRows: false);
+        var (wV, bV) = FoldNorm(weights.WV, weights.BV, ln1W, ln1B, kv, layerNorm, centreRows: false);
+        var (wU, bU) = FoldNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), Bias(weights.LnFinalB, d), 1, layerNorm, centreRows: true);
+        var mlp = weights.Mlp is { } raw ? ProcessMlp(raw, weights, layerNorm) : null;
 
-        // 2. Centre the weights that write to the residual stream; W_O stays in float64 for step 4.
-        var wE = Write(weights.WE, null, 1, null, centreRows: true);
-        var wPos = Write(weights.WPos, null, 1, null, centreRows: true);
-        double[] wO = HostDouble.From(weights.WO), bO = HostDouble.From(weights.BO);
-        foreach (var rows in new[] { wO, bO, bOut })
+        // 2. Centre the weights that write to the residual stream (LayerNorm only).
+        var wE = layerNorm ? Write(weights.WE, null, 1, null, centreRows: true) : Keep(weights.WE);
+        var wPos = weights.WPos is null ? null : layerNorm ? Write(weights.WPos, null, 1, null, centreRows: true) : Keep(weights.WPos);
+        var wO = layerNorm ? Write(weights.WO, null, 1, null, centreRows: true) : Keep(weights.WO);
+        double[] bO = HostDouble.From(weights.BO);
+        if (layerNorm)
         {
-            if (rows is not null)
-            {
-                CentreRows(rows, d);
-            }
+            CentreRows(bO, d);
         }
 
         // 3. Centre b_U over the vocabulary (W_U was centred as it was written).
         CentreRows(bU, v);
 
-        // 4. Fold the value biases into b_O, through the centred W_O; then centre b_O again.
-        for (int layer = 0; layer < l; layer++)
-        {
-            var output = bO.AsSpan(layer * d, d);
-            for (int e = layer * h * dh; e < (layer + 1) * h * dh; e++)
-            {
-                var row = wO.AsSpan(e * d, d);
-                for (int j = 0; j < d; j++)
-                {
-                    output[j] += bV[e] * row[j];
-                }
-            }
-        }
-
+        // 4. Fold the value biases into b_O through the (centred) W_O, query head h reading key/value head h / (H / KV).
+        FoldValueBiases(bO, bV, wO, config);
         Array.Clear(bV);
-        CentreRows(bO, d);
+        if (layerNorm)
+        {
+            CentreRows(bO, d);
+        }
 
         var host = HostKernels.Shared;
         StridedTensor<TScalar> T(double[] data, params int[] shape) => HostDouble.To<TScalar>(host, data, shape);
-        double[] ones = [.. Enumerable.Repeat(1.0, l * d)];
-        var processedMlp = mlp is null
-            ? null
-            : new Gpt2Mlp<TScalar>(mlpIn!.Value.W, T(mlpIn.Value.B, l, mlp.DMlp), wOut!, T(bOut!, l, d));
-        return new Gpt2Weights<TScalar>(
+        StridedTensor<TScalar> Ones(params int[] shape) => T([.. Enumerable.Repeat(1.0, (int)Shapes.Product(shape))], shape);
+        StridedTensor<TScalar>? Zeros(bool present, params int[] shape) => present ? StridedTensor<TScalar>.Zeros(host, shape) : null;
+        bool hasLn2 = weights.Ln2W is not null;
+        return new TransformerWeights<TScalar>(
+            config,
             wE, wPos,
-            wQ, wK, wV, T(wO, l, h, dh, d),
-            T(bQ, l, h, dh), T(bK, l, h, dh), T(bV, l, h, dh), T(bO, l, d),
-            T(ones, l, d), T(new double[l * d], l, d), T(ones, l, d), T(new double[l * d], l, d),
-            T(ones[..d], d), T(new double[d], d),
+            wQ, wK, wV, wO,
+            T(bQ, l, h, dh), T(bK, l, kv, dh), T(bV, l, kv, dh), T(bO, l, d),
+            Ones(l, d), Zeros(layerNorm, l, d),
+            hasLn2 ? Ones(l, d) : null, Zeros(hasLn2 && layerNorm, l, d),
+            Ones(d), Zeros(layerNorm, d),
             wU, T(bU, v),
-            processedMlp);
+            mlp);
     }
 
+    /// <summary>The MLP with <c>ln2</c> folded into <c>W_in</c> (and <c>W_gate</c>), and (LayerNorm) <c>W_out</c>, <c>b_out</c> centred.</summary>
+    private static MlpWeights<TScalar> ProcessMlp<TScalar>(MlpWeights<TScalar> mlp, TransformerWeights<TScalar> weights, bool layerNorm)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        int l = weights.NLayers, d = weights.DModel;
+        double[] ln2W = HostDouble.From(weights.Ln2W!), ln2B = Bias(weights.Ln2B, l * d);
+        var (wIn, bIn) = FoldNorm(mlp.WIn, mlp.BIn, ln2W, ln2B, 1, layerNorm, centreRows: false);
+        StridedTensor<TScalar>? wGate = null;
+        if (mlp.WGate is { } gate)
+        {
+            // TransformerLens folds ln2.b into b_in only; the gate has no bias of its own.
+            using var noBias = StridedTensor<TScalar>.Zeros(HostKernels.Shared, l, mlp.DMlp);
+            (wGate, _) = FoldNorm(gate, noBias, ln2W, ln2B, 1, layerNorm, centreRows: false);
+        }
+
+        double[] bOut = HostDouble.From(mlp.BOut);
+        if (layerNorm)
+        {
+            CentreRows(bOut, d);
+        }
+
+        var host = HostKernels.Shared;
+        return new MlpWeights<TScalar>(
+            wIn, HostDouble.To<TScalar>(host, bIn, l, mlp.DMlp),
+            layerNorm ? Write(mlp.WOut, null, 1, null, centreRows: true) : Keep(mlp.WOut), HostDouble.To<TScalar>(host, bOut, l, d),
+            wGate);
+    }
+
+    /// <summary><c>b_O[l] += Σ_h Σ_e b_V[l, h / G, e]·W_O[l, h, e, :]</c>, summed in float64 over the processed <c>W_O</c>.</summary>
+    private static void FoldValueBiases<TScalar>(double[] bO, double[] bV, StridedTensor<TScalar> wO, ModelConfig config)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        if (bV.All(x => x == 0))
+        {
+            return;
+        }
+
+        int h = config.NHeads, d = config.DModel, dh = config.DHead, kv = config.NKeyValueHeads, group = config.QueryGroup;
+        TScalar[] data = wO.IsContiguous && wO.Offset == 0 && wO.Buffer is HostBuffer<TScalar> host ? host.Array : wO.ToArray();
+        Parallel.For(0, config.NLayers, layer =>
+        {
+            var output = bO.AsSpan(layer * d, d);
+            for (int head = 0; head < h; head++)
+            {
+                for (int e = 0; e < dh; e++)
+                {
+                    double bias = bV[(layer * kv + head / group) * dh + e];
+                    var row = data.AsSpan(checked((int)(((long)(layer * h + head) * dh + e) * d)), d);
+                    for (int j = 0; j < d; j++)
+                    {
+                        output[j] += bias * double.CreateTruncating(row[j]);
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>A view of a tensor processing leaves unchanged (the processed weights share its memory).</summary>
+    private static StridedTensor<TScalar> Keep<TScalar>(StridedTensor<TScalar> tensor)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar> =>
+        tensor.BroadcastTo(tensor.Shape.ToArray());
+
+    /// <summary>A norm bias as doubles, zeros when the norm has none (RMSNorm).</summary>
+    private static double[] Bias<TScalar>(StridedTensor<TScalar>? bias, int length)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar> =>
+        bias is null ? new double[length] : HostDouble.From(bias);
+
     /// <summary>
-    /// Folds a layer norm into the matrices <c>W [..., rows = d, cols]</c> that read from it, and their biases
-    /// <c>[..., cols]</c>: <c>b += Wᵀ·ln.b</c>, then <c>W = C(W ⊙ ln.w[:, None])</c>, each row then centred too when
-    /// <paramref name="centreRows"/>. Matrix <c>i</c> uses layer norm <c>i / perNorm</c>.
+    /// Folds a norm into the matrices <c>W [..., rows = d, cols]</c> that read from it, and their biases
+    /// <c>[..., cols]</c>: <c>b += Wᵀ·ln.b</c>, then <c>W = W ⊙ ln.w[:, None]</c>, centred over the rows when
+    /// <paramref name="centreColumns"/> (LayerNorm) and each row then centred too when <paramref name="centreRows"/>.
+    /// Matrix <c>i</c> uses norm <c>i / perNorm</c>.
     /// </summary>
-    private static (StridedTensor<TScalar> W, double[] B) FoldLayerNorm<TScalar>(
-        StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool centreRows)
+    private static (StridedTensor<TScalar> W, double[] B) FoldNorm<TScalar>(
+        StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool centreColumns, bool centreRows)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
@@ -140,7 +197,7 @@ public static class WeightProcessing
                 columnMean[matrix * cols + c] = sum / rows;
             }
         });
-        return (Write(weight, lnW, perNorm, columnMean, centreRows), b);
+        return (Write(weight, lnW, perNorm, centreColumns ? columnMean : null, centreRows), b);
     }
 
     /// <summary>

@@ -84,9 +84,9 @@ public sealed class CircuitsCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_directory_as_weights()
+    public void A_folder_without_weights()
     {
-        AssertBadInput("directory", "--weights", _work.FullName);
+        AssertBadInput("neither model.safetensors nor model.safetensors.index.json", "--weights", _work.FullName);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace FactoredGpu.Tests.Models;
 
-/// <summary><see cref="Gpt2Checkpoint.Load"/> on the dev checkpoint and on broken copies of it written by the tests.</summary>
+/// <summary><see cref="TransformerCheckpoint.Load"/> on the dev GPT-2 checkpoint and on broken copies of it written by the tests.</summary>
 public sealed class Gpt2CheckpointTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("factoredgpu-gpt2-").FullName;
@@ -18,20 +18,20 @@ public sealed class Gpt2CheckpointTests : IDisposable
     [Fact]
     public void Dev_checkpoint_converts_to_TransformerLens_unprocessed_and_processed_weights()
     {
-        using var loaded = Gpt2Checkpoint.Load<double>(DevPath, heads: 2);
-        Assert.Equal((3, 2, 16, 8, 40, 8), (loaded.NLayers, loaded.NHeads, loaded.DModel, loaded.DHead, loaded.DVocab, loaded.NCtx));
+        using var loaded = Load<double>(DevPath, 2);
+        Assert.Equal((3, 2, 16, 8, 40, 8), (loaded.NLayers, loaded.NHeads, loaded.DModel, loaded.DHead, loaded.DVocab, loaded.Config.NCtx));
         Assert.Equal(64, loaded.Mlp!.DMlp);
 
         // The float64 variant is the float32 checkpoint cast up: equal to the last bit (parity tolerance).
-        var actual = DevGpt2.ToStateDict(loaded);
-        foreach (var (key, values) in DevGpt2.StateDict("float64", "unprocessed"))
+        var actual = DevModel.Gpt2.ToStateDict(loaded);
+        foreach (var (key, values) in DevModel.Gpt2.StateDict("float64", "unprocessed"))
         {
             Close.Parity(values, actual[key], key);
         }
 
         using var processed = WeightProcessing.Process(loaded);
-        var processedActual = DevGpt2.ToStateDict(processed);
-        foreach (var (key, values) in DevGpt2.StateDict("float64", "processed"))
+        var processedActual = DevModel.Gpt2.ToStateDict(processed);
+        foreach (var (key, values) in DevModel.Gpt2.StateDict("float64", "processed"))
         {
             Close.Parity(values, processedActual[key], key);
         }
@@ -40,9 +40,9 @@ public sealed class Gpt2CheckpointTests : IDisposable
     [Fact]
     public void Float32_load_matches_the_float32_variant_exactly()
     {
-        using var loaded = Gpt2Checkpoint.Load<float>(DevPath, heads: 2);
-        var actual = DevGpt2.ToStateDict(loaded);
-        foreach (var (key, values) in DevGpt2.StateDict("float32", "unprocessed"))
+        using var loaded = Load<float>(DevPath, 2);
+        var actual = DevModel.Gpt2.ToStateDict(loaded);
+        foreach (var (key, values) in DevModel.Gpt2.StateDict("float32", "unprocessed"))
         {
             Close.All(values, actual[key], 0, 0, key);
         }
@@ -54,11 +54,11 @@ public sealed class Gpt2CheckpointTests : IDisposable
         string path = Path.Combine(_directory, "model.safetensors");
         File.Copy(DevPath, path);
         File.WriteAllText(Path.Combine(_directory, "config.json"), """{"model_type": "gpt2", "n_head": 2, "n_embd": 16}""");
-        using var loaded = Gpt2Checkpoint.Load<float>(path);
+        using var loaded = Load<float>(path, null);
         Assert.Equal((2, 8), (loaded.NHeads, loaded.DHead));
 
         File.WriteAllText(Path.Combine(_directory, "config.json"), """{"n_head": 3}""");
-        var e = Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Load<float>(path, heads: 2));
+        var e = Assert.Throws<InvalidDataException>(() => Load<float>(path, 2));
         Assert.Contains("n_head = 3", e.Message, StringComparison.Ordinal);
     }
 
@@ -66,9 +66,9 @@ public sealed class Gpt2CheckpointTests : IDisposable
     public void Heads_that_cannot_be_told_or_do_not_divide_d_model_are_errors()
     {
         // d_model 16 is not a multiple of 64, and there is no config.json beside the reference checkpoint.
-        var missing = Assert.Throws<ArgumentException>(() => Gpt2Checkpoint.Load<float>(DevPath));
+        var missing = Assert.Throws<ArgumentException>(() => Load<float>(DevPath, null));
         Assert.Contains("--heads", missing.Message, StringComparison.Ordinal);
-        var bad = Assert.Throws<ArgumentException>(() => Gpt2Checkpoint.Load<float>(DevPath, heads: 3));
+        var bad = Assert.Throws<ArgumentException>(() => Load<float>(DevPath, 3));
         Assert.Contains("d_model = 16", bad.Message, StringComparison.Ordinal);
     }
 
@@ -78,8 +78,8 @@ public sealed class Gpt2CheckpointTests : IDisposable
         var entries = DevEntries().Select(e => e with { Name = "transformer." + e.Name }).ToList();
         entries.Add(SafetensorsWriter.F32("transformer.h.0.attn.bias", [1, 1, 8, 8], new float[64]));
         entries.Add(SafetensorsWriter.F32("transformer.h.0.attn.masked_bias", [], -1e4f));
-        using var loaded = Gpt2Checkpoint.Load<float>(Write(entries), heads: 2);
-        using var reference = Gpt2Checkpoint.Load<float>(DevPath, heads: 2);
+        using var loaded = Load<float>(Write(entries), 2);
+        using var reference = Load<float>(DevPath, 2);
         Assert.Equal(reference.WQ.ToArray(), loaded.WQ.ToArray());
         Assert.Equal(reference.WO.ToArray(), loaded.WO.ToArray());
         Assert.Equal(reference.WU.ToArray(), loaded.WU.ToArray());
@@ -89,7 +89,7 @@ public sealed class Gpt2CheckpointTests : IDisposable
     public void A_missing_tensor_is_named()
     {
         string path = Write(DevEntries().Where(e => e.Name != "h.1.attn.c_proj.bias"));
-        var e = Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Load<float>(path, heads: 2));
+        var e = Assert.Throws<InvalidDataException>(() => Load<float>(path, 2));
         Assert.Contains("'h.1.attn.c_proj.bias'", e.Message, StringComparison.Ordinal);
     }
 
@@ -97,7 +97,7 @@ public sealed class Gpt2CheckpointTests : IDisposable
     public void A_mis_shaped_tensor_is_named_with_both_shapes()
     {
         string path = Write(DevEntries().Select(e => e.Name == "h.2.ln_2.weight" ? SafetensorsWriter.F32(e.Name, [15], new float[15]) : e));
-        var e = Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Load<float>(path, heads: 2));
+        var e = Assert.Throws<InvalidDataException>(() => Load<float>(path, 2));
         Assert.Contains("'h.2.ln_2.weight'", e.Message, StringComparison.Ordinal);
         Assert.Contains("[16]", e.Message, StringComparison.Ordinal);
         Assert.Contains("[15]", e.Message, StringComparison.Ordinal);
@@ -110,20 +110,28 @@ public sealed class Gpt2CheckpointTests : IDisposable
     public void Non_finite_weights_are_rejected_naming_the_tensor(string key, float value)
     {
         string path = Write(DevEntries().Select(e => e.Name == key ? Poison(e, value) : e));
-        var e = Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Load<double>(path, heads: 2));
+        var e = Assert.Throws<InvalidDataException>(() => Load<double>(path, 2));
         Assert.Contains($"'{key}'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_partial_MLP_is_an_error_and_no_MLP_loads_without_one()
+    public void A_missing_MLP_tensor_is_an_error_only_when_the_MLPs_are_asked_for()
     {
         string partial = Write(DevEntries().Where(e => e.Name != "h.0.mlp.c_fc.bias"));
-        var e = Assert.Throws<InvalidDataException>(() => Gpt2Checkpoint.Load<float>(partial, heads: 2));
+        var e = Assert.Throws<InvalidDataException>(() => Load<float>(partial, 2));
         Assert.Contains("h.0.mlp.c_fc.bias", e.Message, StringComparison.Ordinal);
 
-        using var noMlp = Gpt2Checkpoint.Load<float>(Write(DevEntries().Where(x => !x.Name.Contains(".mlp.", StringComparison.Ordinal))), heads: 2);
+        // Circuits never ask for them: no MLP tensor (nor ln2) is read.
+        string attentionOnly = Write(DevEntries().Where(x => !x.Name.Contains(".mlp.", StringComparison.Ordinal) && !x.Name.Contains("ln_2", StringComparison.Ordinal)));
+        using var noMlp = TransformerCheckpoint.Load<float>(attentionOnly, new ModelLoadOptions { Heads = 2 });
         Assert.Null(noMlp.Mlp);
+        Assert.Null(noMlp.Ln2W);
     }
+
+    /// <summary>Loads with the MLPs, as the state-dict comparisons need.</summary>
+    private static TransformerWeights<T> Load<T>(string path, int? heads)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        TransformerCheckpoint.Load<T>(path, new ModelLoadOptions { Heads = heads, IncludeMlp = true });
 
     /// <summary>The dev checkpoint's tensors, as float32 entries to rewrite.</summary>
     private static List<SafetensorsWriter.Entry> DevEntries()

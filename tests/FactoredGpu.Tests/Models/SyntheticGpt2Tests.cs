@@ -14,12 +14,12 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
     public void Two_creations_with_one_seed_are_identical_and_another_seed_differs()
     {
         var clock = Stopwatch.StartNew();
-        using var first = SyntheticGpt2.Create();
+        using var first = SyntheticGpt2.Create<float>();
         output.WriteLine($"SyntheticGpt2.Create: {clock.Elapsed.TotalMilliseconds:F0} ms");
-        using var second = SyntheticGpt2.Create();
-        using var other = SyntheticGpt2.Create(SyntheticGpt2.DefaultSeed + 1);
+        using var second = SyntheticGpt2.Create<float>();
+        using var other = SyntheticGpt2.Create<float>(SyntheticGpt2.DefaultSeed + 1);
 
-        Assert.Equal((12, 12, 768, 64, 50257, 1024), (first.NLayers, first.NHeads, first.DModel, first.DHead, first.DVocab, first.NCtx));
+        Assert.Equal((12, 12, 768, 64, 50257, 1024), (first.NLayers, first.NHeads, first.DModel, first.DHead, first.DVocab, first.Config.NCtx));
         Assert.Null(first.Mlp);
         Assert.Equal(first.WE.ToArray(), second.WE.ToArray());
         Assert.Equal(first.WO.ToArray(), second.WO.ToArray());
@@ -37,7 +37,7 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
     public void Seed_sequence_is_pinned()
     {
         // The first values of stream 1 (W_E) of the default seed: a change here changes every synthetic report.
-        using var weights = SyntheticGpt2.Create();
+        using var weights = SyntheticGpt2.Create<float>();
         float[] head = weights.WE.ToArray()[..4];
         output.WriteLine(string.Join(", ", head.Select(x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
         Assert.Equal(PinnedHead, head);
@@ -47,10 +47,10 @@ public sealed class SyntheticGpt2Tests(ITestOutputHelper output)
     public void Planted_heads_score_plus_and_minus_one_after_processing_and_stages_are_timed()
     {
         var clock = Stopwatch.StartNew();
-        using var raw = SyntheticGpt2.Create();
+        using var raw = SyntheticGpt2.Create<float>();
         double create = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        using var weights = WeightProcessing.Process(raw);
+        using var weights = new TransformerModel<float>(WeightProcessing.Process(raw));
         double process = clock.Elapsed.TotalMilliseconds;
         var stages = new List<CircuitProgress>();
         var report = CircuitAnalysis.Run(weights, SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, processing: true), HostKernels.Shared, new CircuitAnalysisOptions(), new Inline(stages.Add));

@@ -37,15 +37,15 @@ public sealed class CircuitAnalysisParityTests
     [Fact]
     public void A_head_with_NaN_weights_reports_NaN_and_the_others_are_unaffected()
     {
-        using var clean = DevGpt2.Weights<double>("float64", "processed");
+        using var clean = DevModel.Gpt2.Weights<double>("float64", "processed", mlp: false);
         double[] wv = clean.WV.ToArray();
         int perHead = 16 * 8, poisoned = 2 * 2 + 1;
         wv[poisoned * perHead + 5] = double.NaN;
-        using var weights = new Gpt2Weights<double>(
-            clean.WE.Contiguous(), clean.WPos.Contiguous(), clean.WQ.Contiguous(), clean.WK.Contiguous(), StridedTensor<double>.FromArray(wv, 3, 2, 16, 8), clean.WO.Contiguous(),
+        using var weights = new TransformerModel<double>(new TransformerWeights<double>(
+            clean.Config, clean.WE.Contiguous(), clean.WPos!.Contiguous(), clean.WQ.Contiguous(), clean.WK.Contiguous(), StridedTensor<double>.FromArray(wv, 3, 2, 16, 8), clean.WO.Contiguous(),
             clean.BQ.Contiguous(), clean.BK.Contiguous(), clean.BV.Contiguous(), clean.BO.Contiguous(),
-            clean.Ln1W.Contiguous(), clean.Ln1B.Contiguous(), clean.Ln2W.Contiguous(), clean.Ln2B.Contiguous(),
-            clean.LnFinalW.Contiguous(), clean.LnFinalB.Contiguous(), clean.WU.Contiguous(), clean.BU.Contiguous(), null);
+            clean.Ln1W.Contiguous(), clean.Ln1B!.Contiguous(), null, null,
+            clean.LnFinalW.Contiguous(), clean.LnFinalB!.Contiguous(), clean.WU.Contiguous(), clean.BU.Contiguous(), null));
         var report = CircuitAnalysis.Run(weights, Summary(weights), HostKernels.Shared, new CircuitAnalysisOptions { TopTokenHeads = 6 });
 
         Assert.True(double.IsNaN(report.OvCopyingScores[2][1]) && double.IsNaN(report.FullOvCopyingScores[2][1]));
@@ -58,20 +58,20 @@ public sealed class CircuitAnalysisParityTests
     [Fact]
     public void A_summary_that_disagrees_with_the_weights_is_rejected()
     {
-        using var weights = DevGpt2.Weights<double>("float64", "processed");
+        using var weights = new TransformerModel<double>(DevModel.Gpt2.Weights<double>("float64", "processed", mlp: false));
         var e = Assert.Throws<ArgumentException>(() => CircuitAnalysis.Run(weights, Summary(weights) with { NHeads = 3 }, HostKernels.Shared, Options));
         Assert.Contains("H=3", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => CircuitAnalysis.Run(weights, Summary(weights), HostKernels.Shared, new CircuitAnalysisOptions { TopK = 41 }));
     }
 
-    private static ModelSummary Summary<T>(Gpt2Weights<T> w)
+    private static ModelSummary Summary<T>(TransformerModel<T> model)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(w.NLayers, w.NHeads, w.DModel, w.DHead, w.DVocab, Synthetic: false, Processing: true, "dev_gpt2 (TransformerLens processed)");
+        new(model.NLayers, model.NHeads, model.Config.DModel, model.Config.DHead, model.Config.DVocab, Synthetic: false, Processing: true, "dev_gpt2 (TransformerLens processed)");
 
     private static CircuitReport Analyse<T>(string precision, IKernels backend)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        using var weights = DevGpt2.Weights<T>(precision, "processed");
+        using var weights = new TransformerModel<T>(DevModel.Gpt2.Weights<T>(precision, "processed", mlp: false));
         var stages = new List<CircuitProgress>();
         var report = CircuitAnalysis.Run(weights, Summary(weights), backend, Options, new Inline(stages.Add));
         string[] names = ["ov", "qk", "full_ov", "composition", "top_tokens"];
@@ -83,7 +83,7 @@ public sealed class CircuitAnalysisParityTests
 
     private static void AssertMatches(CircuitReport report, string precision, double eigen, double fullEigen, double score, double singular, double norm, double values)
     {
-        var circuits = DevGpt2.Circuits(precision);
+        var circuits = DevModel.Gpt2.Circuits(precision);
         static double[] Flat(double[][] x) => [.. x.SelectMany(r => r)];
         static double[] Flat3(double[][][] x) => [.. x.SelectMany(r => r.SelectMany(h => h))];
 

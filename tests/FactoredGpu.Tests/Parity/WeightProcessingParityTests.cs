@@ -10,10 +10,10 @@ public sealed class WeightProcessingParityTests
     [Fact]
     public void Float64_processing_matches_TransformerLens_step_by_step_result()
     {
-        using var raw = DevGpt2.Weights<double>("float64", "unprocessed");
+        using var raw = DevModel.Gpt2.Weights<double>("float64", "unprocessed");
         using var processed = WeightProcessing.Process(raw);
-        var actual = DevGpt2.ToStateDict(processed);
-        var expected = DevGpt2.StateDict("float64", "processed");
+        var actual = DevModel.Gpt2.ToStateDict(processed);
+        var expected = DevModel.Gpt2.StateDict("float64", "processed");
 
         // Reference README: processed GPT-2 weights, float64 variant, rtol 1e-12 (atol 1e-12·max(1, max|x|)).
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
@@ -26,12 +26,12 @@ public sealed class WeightProcessingParityTests
     [Fact]
     public void Float32_processing_matches_TransformerLens_process_weights()
     {
-        using var raw = DevGpt2.Weights<float>("float32", "unprocessed");
+        using var raw = DevModel.Gpt2.Weights<float>("float32", "unprocessed");
         using var processed = WeightProcessing.Process(raw);
-        var actual = DevGpt2.ToStateDict(processed);
+        var actual = DevModel.Gpt2.ToStateDict(processed);
 
         // Reference README: processed GPT-2 weights, float32 variant, abs 1e-6.
-        foreach (var (key, values) in DevGpt2.StateDict("float32", "processed"))
+        foreach (var (key, values) in DevModel.Gpt2.StateDict("float32", "processed"))
         {
             Close.All(values, actual[key], 0, 1e-6, key);
         }
@@ -40,18 +40,15 @@ public sealed class WeightProcessingParityTests
     [Fact]
     public void Processing_leaves_its_input_unchanged_and_works_without_an_MLP()
     {
-        using var raw = DevGpt2.Weights<double>("float64", "unprocessed");
+        using var raw = DevModel.Gpt2.Weights<double>("float64", "unprocessed");
         double[] before = raw.WQ.ToArray();
-        using var noMlp = new Gpt2Weights<double>(
-            raw.WE.Contiguous(), raw.WPos.Contiguous(), raw.WQ.Contiguous(), raw.WK.Contiguous(), raw.WV.Contiguous(), raw.WO.Contiguous(),
-            raw.BQ.Contiguous(), raw.BK.Contiguous(), raw.BV.Contiguous(), raw.BO.Contiguous(),
-            raw.Ln1W.Contiguous(), raw.Ln1B.Contiguous(), raw.Ln2W.Contiguous(), raw.Ln2B.Contiguous(),
-            raw.LnFinalW.Contiguous(), raw.LnFinalB.Contiguous(), raw.WU.Contiguous(), raw.BU.Contiguous(), mlp: null);
+        using var noMlp = DevModel.Gpt2.Weights<double>("float64", "unprocessed", mlp: false);
         using var withMlp = WeightProcessing.Process(raw);
         using var without = WeightProcessing.Process(noMlp);
 
         Assert.Equal(before, raw.WQ.ToArray());
         Assert.Null(without.Mlp);
+        Assert.Null(without.Ln2W);
         Assert.Equal(withMlp.WO.ToArray(), without.WO.ToArray());
         Assert.Equal(withMlp.BO.ToArray(), without.BO.ToArray());
         Assert.Equal(withMlp.WU.ToArray(), without.WU.ToArray());
@@ -60,10 +57,10 @@ public sealed class WeightProcessingParityTests
     [Fact]
     public void Mis_shaped_weights_are_rejected_naming_the_tensor_and_both_shapes()
     {
-        using var raw = DevGpt2.Weights<double>("float64", "unprocessed");
+        using var raw = DevModel.Gpt2.Weights<double>("float64", "unprocessed");
         var wrong = StridedTensor<double>.Zeros(3, 2, 7);
-        var e = Assert.Throws<ArgumentException>(() => new Gpt2Weights<double>(
-            raw.WE, raw.WPos, raw.WQ, raw.WK, raw.WV, raw.WO, raw.BQ, raw.BK, wrong, raw.BO,
+        var e = Assert.Throws<ArgumentException>(() => new TransformerWeights<double>(
+            raw.Config, raw.WE, raw.WPos, raw.WQ, raw.WK, raw.WV, raw.WO, raw.BQ, raw.BK, wrong, raw.BO,
             raw.Ln1W, raw.Ln1B, raw.Ln2W, raw.Ln2B, raw.LnFinalW, raw.LnFinalB, raw.WU, raw.BU, null));
         Assert.Contains("b_V", e.Message, StringComparison.Ordinal);
         Assert.Contains("[3, 2, 8]", e.Message, StringComparison.Ordinal);
