@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using FactoredGpu;
 using FactoredGpu.Circuits;
 
 namespace FactoredGpu.Plots;
@@ -62,6 +63,32 @@ public static class CircuitCharts
         return new HeatmapChart(
             id, title, scores, Indices(scores.Length), Indices(heads), "layer", "head", "copying score", -1, 1, ColorScale.Diverging,
             tips ?? Grid(scores.Length, heads, h => $"{h}: {Numbers.Signed(scores[h.Layer][h.Head])}"));
+    }
+
+    /// <summary>A layer × head heatmap of copying scores held in a tensor (for example <c>model.OV.Eigenvalues().CopyingScores()</c>).</summary>
+    /// <param name="id">The chart's name.</param>
+    /// <param name="title">The title.</param>
+    /// <param name="scores">Scores <c>[layer, head]</c>.</param>
+    /// <exception cref="ArgumentException"><paramref name="scores"/> is not of rank 2.</exception>
+    public static HeatmapChart CopyingScores<T>(string id, string title, StridedTensor<T> scores)
+        where T : unmanaged, IFloatingPointIeee754<T> => CopyingScores(id, title, Grid(scores));
+
+    /// <summary>Full OV against OV copying score per head, from <c>[layer, head]</c> tensors of scores.</summary>
+    /// <param name="title">The title.</param>
+    /// <param name="ov">OV copying scores <c>[layer, head]</c>.</param>
+    /// <param name="fullOv">Full OV copying scores <c>[layer, head]</c>.</param>
+    /// <exception cref="ArgumentException">A tensor is not of rank 2, or their shapes differ.</exception>
+    public static ScatterChart FullVsOv<T>(string title, StridedTensor<T> ov, StridedTensor<T> fullOv)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(ov);
+        ArgumentNullException.ThrowIfNull(fullOv);
+        if (!ov.Shape.SequenceEqual(fullOv.Shape))
+        {
+            throw new ArgumentException($"OV scores {Shapes(ov)} and full OV scores {Shapes(fullOv)} differ in shape.", nameof(fullOv));
+        }
+
+        return FullVsOv(title, Grid(ov), Grid(fullOv));
     }
 
     /// <summary>
@@ -165,6 +192,23 @@ public static class CircuitCharts
 
     private static string[][] Grid(int layers, int heads, Func<HeadId, string> text) =>
         [.. Enumerable.Range(0, layers).Select(layer => Enumerable.Range(0, heads).Select(head => text(new HeadId(layer, head))).ToArray())];
+
+    private static double[][] Grid<T>(StridedTensor<T> scores)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Rank != 2)
+        {
+            throw new ArgumentException($"Scores per head need a [layer, head] tensor; got shape {Shapes(scores)}.", nameof(scores));
+        }
+
+        T[] values = scores.ToArray();
+        int heads = scores.Dim(1);
+        return [.. Enumerable.Range(0, scores.Dim(0)).Select(layer => values.AsSpan(layer * heads, heads).ToArray().Select(v => double.CreateChecked(v)).ToArray())];
+    }
+
+    private static string Shapes<T>(StridedTensor<T> tensor)
+        where T : unmanaged, IFloatingPointIeee754<T> => $"[{string.Join(", ", tensor.Shape.ToArray())}]";
 
     private static string[] Indices(int count) => [.. Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture))];
 }

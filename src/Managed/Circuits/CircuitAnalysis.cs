@@ -137,19 +137,7 @@ public static class CircuitAnalysis
     {
         using var eigen = eigenvalues();
         double[] real = HostDouble.From(eigen.Real), imaginary = HostDouble.From(eigen.Imaginary);
-        int m = real.Length / (layers * heads);
-        var scores = new double[layers * heads];
-        for (int head = 0; head < scores.Length; head++)
-        {
-            double sum = 0, magnitude = 0;
-            for (int i = head * m; i < (head + 1) * m; i++)
-            {
-                sum += real[i];
-                magnitude += Math.Sqrt(real[i] * real[i] + imaginary[i] * imaginary[i]);
-            }
-
-            scores[head] = sum / magnitude;
-        }
+        double[] scores = CopyingScore.Of(real, imaginary, real.Length / (layers * heads));
 
         var table = new EigenvalueTable(Jagged(real, layers, heads), Jagged(imaginary, layers, heads));
         return (table, Grid(scores, layers, heads));
