@@ -1,28 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
+using FactoredGpu.Cli.Demo;
 using FactoredGpu.Kernels;
 
 namespace FactoredGpu.Cli.Commands;
 
 /// <summary>
 /// <c>factored demo</c>: TransformerLens's "Factored Matrix Class" walk-through on its seed example
-/// (<c>torch.manual_seed(50)</c>: A 5×2, B 2×5), showing what stays factored and what is computed from the factors.
+/// (<c>torch.manual_seed(50)</c>: A 5×2, B 2×5), showing what stays factored and what is computed from the factors. A,
+/// B and C are the values TransformerLens recorded (<see cref="SeedExample"/>), so each printed number can be compared
+/// with TL's notebook one for one.
 /// </summary>
 internal static class DemoCommand
 {
-    // torch.manual_seed(50); A = torch.randn(5, 2); B = torch.randn(2, 5) — TransformerLens's Main_Demo values.
-    private static readonly float[] SeedA =
-    [
-        0.462491274f, -0.169217736f, 0.371883512f, 1.47090352f, -0.156783476f,
-        -2.87197161f, 1.90536094f, -0.14565827f, -1.88260746f, -1.02169621f,
-    ];
-
-    private static readonly float[] SeedB =
-    [
-        -0.216853842f, -1.01145506f, 0.161389306f, -0.093918696f, 1.77232015f,
-        -0.028382659f, 0.0265281405f, 0.260458082f, -2.39308906f, -0.388864338f,
-    ];
-
     public static Command Create()
     {
         var accelerator = AcceleratorOption.Create();
@@ -37,8 +27,9 @@ internal static class DemoCommand
 
     public static int Run(IKernels backend, TextWriter output)
     {
-        using var a = StridedTensor<float>.FromArray(backend, SeedA, 5, 2);
-        using var b = StridedTensor<float>.FromArray(backend, SeedB, 2, 5);
+        var seed = SeedExample.Load();
+        using var a = StridedTensor<float>.FromArray(backend, seed.A, 5, 2);
+        using var b = StridedTensor<float>.FromArray(backend, seed.B, 2, 5);
         using var ab = new FactoredMatrix<float>(a, b);
         output.WriteLine("FactoredGpu demo: TransformerLens's seed example, torch.manual_seed(50); A = randn(5, 2); B = randn(2, 5)");
         output.WriteLine($"  on {Accelerators.Name(backend.Kind)}: {backend.DeviceName}");
@@ -61,22 +52,15 @@ internal static class DemoCommand
         output.WriteLine($"Singular values (from the factors' QR and a 2x2 SVD) = [{string.Join(", ", s.ToArray().Select(F))}]");
         output.WriteLine();
 
-        var random = new Random(50);
-        var values = new float[5 * 300];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-        }
-
-        using var c = StridedTensor<float>.FromArray(backend, values, 5, 300);
+        using var c = StridedTensor<float>.FromArray(backend, seed.C, 5, SeedExample.CColumns);
         using var abc = ab * c;
         using var abcNorm = abc.Factored!.Norm();
-        output.WriteLine($"AB·C with C a 5x300 matrix (N(0,1), seed 50) stays factored: {abc.Factored} — A stays 5x2, B·C is 2x300");
-        output.WriteLine($"  its norm from the factors = {F(abcNorm.ToScalar())}");
+        output.WriteLine($"AB·C with C = randn(5, 300) after torch.manual_seed(50) stays factored: {abc.Factored} — A stays 5x2, B·C is 2x300");
+        output.WriteLine($"  its norm from the factors = {F5(abcNorm.ToScalar())}   (TransformerLens: {F5(seed.AbcNorm)})");
         output.WriteLine();
 
         using var recovered = ab.AB();
-        float[] expected = Multiply(SeedA, SeedB), actual = recovered.ToArray();
+        float[] expected = Multiply(seed.A, seed.B), actual = recovered.ToArray();
         float worst = expected.Zip(actual, (x, y) => MathF.Abs(x - y)).Max();
         output.WriteLine($"AB recovered from the factors (max |difference| from the direct 5x2·2x5 product: {worst:E1}):");
         for (int i = 0; i < 5; i++)
@@ -113,6 +97,9 @@ internal static class DemoCommand
     }
 
     private static string F(float x) => x.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    // Widened first: a float's custom format keeps only 7 significant digits, which would print 160.08305 as 160.08310.
+    private static string F5(float x) => ((double)x).ToString("0.00000", CultureInfo.InvariantCulture);
 
     private static string C(System.Numerics.Complex z) =>
         Math.Abs(z.Imaginary) < 5e-5 ? z.Real.ToString("0.0000", CultureInfo.InvariantCulture) : $"{z.Real:0.0000}{z.Imaginary:+0.0000;-0.0000}i";

@@ -2,6 +2,7 @@ using FactoredGpu.Cli;
 using FactoredGpu.Cli.Commands;
 using FactoredGpu.Cli.Selftest;
 using FactoredGpu.Kernels;
+using FactoredGpu.Tests.Support;
 using Xunit;
 
 namespace FactoredGpu.Tests.Cli;
@@ -18,11 +19,17 @@ public sealed class CliTests
         Assert.Equal(0, DemoCommand.Run(FactoredGpu.Kernels.Host.HostKernels.Shared, output));
         string text = output.ToString();
 
-        // TransformerLens's Main_Demo prints these (seed_notebook_case.json, "seed_notebook_printed").
+        // TransformerLens's Main_Demo prints these (seed_notebook_case.json, "seed_notebook_printed"), and its notebook
+        // 160.0830 for AB·C on the re-seeded C (recorded as "C_reseeded"."ABC_factored_norm", 160.08305).
         Assert.Contains("factored (two 2x2 Grams, no SVD) = 9.9105", text, StringComparison.Ordinal);
         Assert.Contains("= [2.3121, -6.2877]", text, StringComparison.Ordinal);
         Assert.Contains("= [8.3126, 5.3963]", text, StringComparison.Ordinal);
         Assert.Contains("FactoredMatrix: Shape([5, 300]), Hidden Dim(2)", text, StringComparison.Ordinal);
+        using var reference = ReferenceFiles.Load("seed_notebook_case.json");
+        double recorded = ReferenceFiles.Real(reference.RootElement.GetProperty("case").GetProperty("C_reseeded").GetProperty("ABC_factored_norm")).Data[0];
+        var abcNorm = System.Text.RegularExpressions.Regex.Match(text, @"its norm from the factors = (160\.0830\d) ");
+        Assert.True(abcNorm.Success, text);
+        Assert.Equal(recorded, double.Parse(abcNorm.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1e-5 * recorded);
     }
 
     [Fact]

@@ -7,8 +7,9 @@ namespace FactoredGpu.Tests.Cli;
 
 /// <summary>
 /// report.html opened in headless Chromium from a file:// URL with no network (every host name unresolvable): no console
-/// message or uncaught error, every chart drawn by plotly.js (the page's own marker, and plotly's SVGs), and the hover data in place. Chromium comes from
-/// <c>$FACTOREDGPU_CHROMIUM</c>, <c>/usr/bin/chromium</c>, or <c>.ci/install-chromium.sh</c>; without it the test skips with the reason.
+/// message or uncaught error, every chart drawn by plotly.js (the page's own marker, and plotly's SVGs), and the hover
+/// data in place. Chromium comes from <c>$FACTOREDGPU_CHROMIUM</c> or <c>/usr/bin/chromium</c>; the test installs nothing
+/// (<c>.ci/run</c> does), and without chromium it skips with the reason.
 /// </summary>
 public sealed partial class ReportHtmlTests
 {
@@ -71,28 +72,11 @@ public sealed partial class ReportHtmlTests
 
     private static (string? Path, string Reason) FindChromium()
     {
-        foreach (string? candidate in new[] { Environment.GetEnvironmentVariable("FACTOREDGPU_CHROMIUM"), "/usr/bin/chromium" })
-        {
-            if (!string.IsNullOrEmpty(candidate) && File.Exists(candidate))
-            {
-                return (candidate, string.Empty);
-            }
-        }
-
-        string? script = null;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null && script is null; dir = dir.Parent)
-        {
-            string path = Path.Combine(dir.FullName, ".ci", "install-chromium.sh");
-            script = File.Exists(path) ? path : null;
-        }
-
-        if (script is null)
-        {
-            return (null, "no chromium, and .ci/install-chromium.sh not found above the test binaries");
-        }
-
-        var (stdout, stderr) = Run("bash", script);
-        string installed = stdout.Trim();
-        return File.Exists(installed) ? (installed, string.Empty) : (null, stderr.Trim().Length > 0 ? stderr.Trim() : "install-chromium.sh found no chromium");
+        string? configured = Environment.GetEnvironmentVariable("FACTOREDGPU_CHROMIUM");
+        string? found = new[] { configured, "/usr/bin/chromium", "/usr/bin/chromium-browser" }
+            .FirstOrDefault(candidate => !string.IsNullOrEmpty(candidate) && File.Exists(candidate));
+        return found is not null
+            ? (found, string.Empty)
+            : (null, "no chromium: set FACTOREDGPU_CHROMIUM or install Debian's chromium (.ci/run installs it)");
     }
 }

@@ -43,7 +43,7 @@ public abstract class KernelTests
     private void SkipIfLarge(params int[] sizes)
     {
         _ = Backend;
-        Skip.If(Small && sizes.Max() > SmallSize, $"sizes ({string.Join(", ", sizes)}) exceed {SmallSize}, too slow on this backend; the small cases cover its bounds handling");
+        Skip.If(Small && sizes.Max() > SmallSize, $"{GetType().Name}: a size above {SmallSize} is too slow on this backend; its small cases cover the bounds handling");
     }
 
     [SkippableTheory]

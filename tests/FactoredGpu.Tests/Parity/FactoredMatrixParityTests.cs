@@ -7,7 +7,7 @@ namespace FactoredGpu.Tests.Parity;
 
 /// <summary>
 /// Every member, operator, index call and error recorded from TransformerLens's own <c>FactoredMatrix</c>
-/// (<c>shared/reference/factored_matrix_cases.json</c>, float64) against ours, with the reference README's tolerances.
+/// (<c>tests/reference/factored_matrix_cases.json</c>, float64) against ours, with the reference README's tolerances.
 /// </summary>
 public sealed partial class FactoredMatrixParityTests
 {

@@ -3,12 +3,15 @@ using FactoredGpu;
 
 namespace FactoredGpu.Tests.Support;
 
-/// <summary>Finds and parses TransformerLens's recorded outputs in <c>../shared/reference</c>.</summary>
+/// <summary>
+/// Finds and parses TransformerLens's recorded outputs, vendored in <c>tests/reference</c> and copied beside the test
+/// binaries by the test project, so the tests read nothing outside the repository.
+/// </summary>
 internal static class ReferenceFiles
 {
-    private static readonly Lazy<string> Directory = new(Locate);
+    private static readonly string Directory = System.IO.Path.Combine(AppContext.BaseDirectory, "reference");
 
-    public static string PathOf(string name) => System.IO.Path.Combine(Directory.Value, name);
+    public static string PathOf(string name) => System.IO.Path.Combine(Directory, name);
 
     public static JsonDocument Load(string name) => JsonDocument.Parse(File.ReadAllBytes(PathOf(name)));
 
@@ -38,24 +41,4 @@ internal static class ReferenceFiles
     private static double Number(JsonElement e) => e.ValueKind == JsonValueKind.String
         ? e.GetString() switch { "NaN" or "nan" => double.NaN, "Infinity" or "inf" => double.PositiveInfinity, _ => double.NegativeInfinity }
         : e.GetDouble();
-
-    private static string Locate()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("FACTOREDGPU_REFERENCE");
-        if (fromEnvironment is not null)
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = System.IO.Path.Combine(dir.FullName, "shared", "reference");
-            if (File.Exists(System.IO.Path.Combine(candidate, "factored_matrix_cases.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException("TransformerLens reference files not found: expected shared/reference beside the repository (or set FACTOREDGPU_REFERENCE).");
-    }
 }
