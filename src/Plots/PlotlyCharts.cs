@@ -22,7 +22,7 @@ public static class PlotlyCharts
     public static string PlotlyJs => Script.Value;
 
     /// <summary><paramref name="chart"/> as a Plotly.NET chart with its title, axis names, colour bar and hover text.</summary>
-    public static GenericChart ToPlotly(Chart chart)
+    public static GenericChart ToPlotly(this Chart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
         var (traces, layout) = chart switch

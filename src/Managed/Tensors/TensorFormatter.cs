@@ -37,7 +37,7 @@ internal static class TensorFormatter
         var imaginary = Shown(tensor.Imaginary);
         string[] re = Numbers(real.Values.Select(v => double.CreateChecked(v)));
         string[] im = Numbers(imaginary.Values.Select(v => double.Abs(double.CreateChecked(v))));
-        string[] text = [.. re.Select((r, i) => $"{r}{(T.IsNegative(imaginary.Values[i]) ? '-' : '+')}{im[i].TrimStart()}j")];
+        string[] text = [.. re.Select((r, i) => $"{r}{(imaginary.Values[i] < T.Zero ? '-' : '+')}{im[i].TrimStart()}j")];
         return Write(tensor.Shape.ToArray(), real.Positions, text);
     }
 
