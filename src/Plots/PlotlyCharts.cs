@@ -85,7 +85,7 @@ public static class PlotlyCharts
             trace.SetProperty("mode", points.Any(p => p.Label is not null) ? "markers+text" : "markers");
             trace.SetProperty("text", points.Select(p => p.Label ?? string.Empty).ToArray());
             trace.SetProperty("cliponaxis", false);
-            trace.SetProperty("textposition", points.Select(p => p.X > (chart.Min + chart.Max) / 2 ? "top left" : "top right").ToArray());
+            trace.SetProperty("textposition", points.Select(p => (p.Y > (chart.Min + chart.Max) / 2 ? "bottom " : "top ") + (p.X > (chart.Min + chart.Max) / 2 ? "left" : "right")).ToArray());
             trace.SetProperty("marker", new
             {
                 color = series.Color,

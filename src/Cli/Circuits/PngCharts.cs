@@ -83,10 +83,17 @@ internal static class PngCharts
             {
                 var label = plot.Add.Text(point.Label!, point.X, point.Y);
                 label.LabelFontSize = TickSize;
-                bool right = point.X > (chart.Min + chart.Max) / 2;
-                label.LabelAlignment = right ? Alignment.LowerRight : Alignment.LowerLeft;
+                // Towards the plot's centre, so that a label beside a point at the edge stays inside the frame.
+                bool right = point.X > (chart.Min + chart.Max) / 2, top = point.Y > (chart.Min + chart.Max) / 2;
+                label.LabelAlignment = (right, top) switch
+                {
+                    (true, true) => Alignment.UpperRight,
+                    (true, false) => Alignment.LowerRight,
+                    (false, true) => Alignment.UpperLeft,
+                    _ => Alignment.LowerLeft,
+                };
                 label.OffsetX = right ? -6 : 6;
-                label.OffsetY = -4;
+                label.OffsetY = top ? 6 : -6;
             }
         }
 
