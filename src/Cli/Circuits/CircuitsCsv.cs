@@ -1,3 +1,5 @@
+using FactoredGpu.Plots;
+
 namespace FactoredGpu.Cli.Circuits;
 
 /// <summary>

@@ -25,7 +25,7 @@ internal static class CircuitsFiles
             CircuitsCsv.Write(output, csv);
         }
 
-        foreach (var chart in Charts.For(output.Report))
+        foreach (var chart in output.Charts())
         {
             names.Add(Path.GetFileName(PngCharts.Save(chart, staging.Path)));
         }

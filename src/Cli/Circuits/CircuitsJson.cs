@@ -9,7 +9,7 @@ namespace FactoredGpu.Cli.Circuits;
 /// </summary>
 /// <remarks>
 /// JSON has no NaN or infinity: a non-finite number (a head whose weights gave no finite answer) is written as
-/// <c>null</c>. Finite doubles are written with round-trip precision (the shortest text that parses back exactly).
+/// <c>null</c>. A <c>top_tokens</c> entry has a <c>tokens</c> list only when the model had a tokenizer. Finite doubles are written with round-trip precision (the shortest text that parses back exactly).
 /// </remarks>
 internal static class CircuitsJson
 {
@@ -17,6 +17,7 @@ internal static class CircuitsJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new NonFiniteAsNull() },
     };
 

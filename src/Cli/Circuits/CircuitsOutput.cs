@@ -1,4 +1,5 @@
 using FactoredGpu.Circuits;
+using FactoredGpu.Plots;
 
 namespace FactoredGpu.Cli.Circuits;
 
@@ -11,4 +12,10 @@ internal sealed record AcceleratorSummary(string Kind, string Device);
 /// <param name="Report">The analysis' findings.</param>
 /// <param name="Accelerator">Where it ran.</param>
 /// <param name="TimingsMs">Milliseconds per stage in the order they ran: the tool's own (load, process, write, total) with the analysis' in between.</param>
-internal sealed record CircuitsOutput(CircuitReport Report, AcceleratorSummary Accelerator, IReadOnlyList<KeyValuePair<string, double>> TimingsMs);
+/// <param name="PlotHeads">The heads whose eigenvalues are plotted; <see langword="null"/> for the strongest copying and anti-copying heads.</param>
+internal sealed record CircuitsOutput(CircuitReport Report, AcceleratorSummary Accelerator, IReadOnlyList<KeyValuePair<string, double>> TimingsMs, IReadOnlyList<HeadId>? PlotHeads = null)
+{
+    /// <summary>The charts of the PNG files and of the HTML report, in the report's order.</summary>
+    public IReadOnlyList<Chart> Charts() =>
+        CircuitCharts.For(Report, PlotHeads ?? HeadRanking.DefaultPlotHeads(Report), ModelLabel.Short(Report.Model));
+}

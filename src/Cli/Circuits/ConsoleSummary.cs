@@ -1,5 +1,6 @@
 using System.Globalization;
 using FactoredGpu.Circuits;
+using FactoredGpu.Plots;
 
 namespace FactoredGpu.Cli.Circuits;
 
@@ -9,12 +10,13 @@ internal static class ConsoleSummary
     /// <summary>Heads listed from each end of the ranking (all of them when there are at most twice this many).</summary>
     public const int HeadsPerEnd = 5;
 
-    /// <summary>Writes the header: model, source, accelerator.</summary>
-    public static void WriteHeader(TextWriter writer, ModelSummary model, AcceleratorSummary accelerator)
+    /// <summary>Writes the header: model, source, accelerator, and <paramref name="tokens"/>, where token text comes from.</summary>
+    public static void WriteHeader(TextWriter writer, ModelSummary model, AcceleratorSummary accelerator, string tokens)
     {
         writer.WriteLine($"factored circuits: {ModelLabel.Title(model)}");
         writer.WriteLine($"  source       {model.Source}");
         writer.WriteLine($"  accelerator  {accelerator.Kind}: {accelerator.Device}");
+        writer.WriteLine($"  tokens       {tokens}");
         writer.WriteLine();
     }
 
@@ -54,11 +56,11 @@ internal static class ConsoleSummary
         writer.WriteLine();
         if (report.TopTokens.Count > 0)
         {
-            writer.WriteLine("Tokens the strongest copying heads map most to themselves (token id: diagonal of W_E·W_V·W_O·W_U):");
+            writer.WriteLine("Tokens the strongest copying heads map most to themselves (token: diagonal of W_E·W_V·W_O·W_U):");
             foreach (var tokens in report.TopTokens)
             {
                 writer.WriteLine($"  {new HeadId(tokens.Layer, tokens.Head)} {Numbers.Signed(tokens.FullOvCopyingScore)}  " +
-                    string.Join(", ", tokens.TokenIds.Select((id, i) => $"{id.ToString(CultureInfo.InvariantCulture)}: {Numbers.General(tokens.Values[i], 3)}")));
+                    string.Join(", ", tokens.Values.Select((value, i) => $"{TokenSource.Label(tokens, i)}: {Numbers.General(value, 3)}")));
             }
 
             writer.WriteLine();

@@ -2,15 +2,6 @@ using FactoredGpu.Circuits;
 
 namespace FactoredGpu.Cli.Circuits;
 
-/// <summary>One attention head, named as TransformerLens's notebooks name it: <c>L{layer}H{head}</c>.</summary>
-/// <param name="Layer">The head's layer, 0 first.</param>
-/// <param name="Head">The head's index in its layer.</param>
-internal readonly record struct HeadId(int Layer, int Head)
-{
-    /// <inheritdoc/>
-    public override string ToString() => $"L{Layer}H{Head}";
-}
-
 /// <summary>Orders heads by their full OV copying score, the tool's headline number.</summary>
 internal static class HeadRanking
 {
@@ -22,9 +13,17 @@ internal static class HeadRanking
             .ThenBy(h => h.Layer)
             .ThenBy(h => h.Head)];
 
-    /// <summary>The strongest copying head (highest full OV copying score); <c>L0H0</c> when no head has a finite score.</summary>
-    public static HeadId StrongestCopyingHead(CircuitReport report) =>
-        ByFullOvCopyingScore(report) is [var first, ..] ? first : new HeadId(0, 0);
+    /// <summary>
+    /// The heads whose eigenvalues are plotted by default: the strongest copying head (highest full OV copying score)
+    /// and the strongest anti-copying head (lowest); one head when only one has a finite score, <c>L0H0</c> when none has.
+    /// </summary>
+    public static IReadOnlyList<HeadId> DefaultPlotHeads(CircuitReport report) =>
+        ByFullOvCopyingScore(report) switch
+        {
+            [] => [new HeadId(0, 0)],
+            [var only] => [only],
+            [var first, .., var last] => [first, last],
+        };
 
     /// <summary>Every head, layer by layer.</summary>
     public static IEnumerable<HeadId> AllHeads(CircuitReport report) =>

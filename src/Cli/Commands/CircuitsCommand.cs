@@ -45,14 +45,19 @@ internal static class CircuitsCommand
         {
             Description = "Analyse the weights as stored, without TransformerLens's default processing (fold layer norms, centre writing weights and unembedding, fold value biases).",
         };
+        var plotHeads = new Option<string?>(PlotHeads.Option)
+        {
+            Description = $"The heads whose OV and full OV eigenvalues are plotted: {PlotHeads.Form}. Default: the strongest copying and the strongest anti-copying head.",
+            HelpName = "heads",
+        };
         var command = new Command("circuits", "Analyse every attention head's OV, QK and full OV circuit (copying scores, eigenvalues, composition, top tokens); print a summary and write JSON, CSV, PNG plots and an HTML report.")
         {
-            weights, accelerator, output, topK, heads, noProcessing,
+            weights, accelerator, output, topK, heads, noProcessing, plotHeads,
         };
         command.SetAction(result =>
         {
             var arguments = new CircuitsArguments(
-                result.GetValue(weights), result.GetValue(accelerator), result.GetValue(output)!, result.GetValue(topK), result.GetValue(heads), !result.GetValue(noProcessing));
+                result.GetValue(weights), result.GetValue(accelerator), result.GetValue(output)!, result.GetValue(topK), result.GetValue(heads), !result.GetValue(noProcessing), result.GetValue(plotHeads));
             using var interruption = Interruption.Listen();
             return interruption.Run(cancellationToken =>
             {
@@ -71,6 +76,7 @@ internal static class CircuitsCommand
             throw new ArgumentOutOfRangeException("--top-k", $"--top-k must be at least 1 (got {arguments.TopK}).");
         }
 
+        var plotHeads = PlotHeads.Parse(arguments.PlotHeads);
         if (arguments.Heads is not null && arguments.Weights is null)
         {
             throw new ArgumentException("--heads applies to a checkpoint given with --weights; the synthetic model has 12 heads per layer.");
@@ -96,17 +102,24 @@ internal static class CircuitsCommand
         var model = arguments.Weights is null
             ? SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, arguments.Processing)
             : new ModelSummary(raw.NLayers, raw.NHeads, raw.DModel, raw.DHead, raw.DVocab, Synthetic: false, arguments.Processing, Path.GetFullPath(arguments.Weights));
-        ConsoleSummary.WriteHeader(output, model, accelerator);
+        var (tokenVocabulary, tokens) = TokenSource.For(arguments.Weights);
+        ConsoleSummary.WriteHeader(output, model, accelerator, tokens);
         if (arguments.TopK > model.DVocab)
         {
             raw.Dispose();
             throw TopKBeyondVocabulary(arguments.TopK, model.DVocab);
         }
 
-        var options = new CircuitAnalysisOptions { TopK = arguments.TopK };
+        var options = new CircuitAnalysisOptions { TopK = arguments.TopK, Vocabulary = tokenVocabulary };
         if (backend.Kind == AcceleratorKind.IlgpuCpu && CircuitsCost.IlgpuCpuWarning(model, options.TopTokenHeads) is { } warning)
         {
             Console.Error.WriteLine(warning);
+        }
+
+        if (PlotHeads.NotInModel(plotHeads, model) is { } error)
+        {
+            raw.Dispose();
+            throw new ArgumentOutOfRangeException(PlotHeads.Option, error);
         }
 
         using var weights = new TransformerModel<float>(arguments.Processing ? progress.Run("process", timings, () => Processed(raw)) : raw);
@@ -114,7 +127,7 @@ internal static class CircuitsCommand
         timings.AddRange(report.TimingsMs);
 
         cancellationToken.ThrowIfCancellationRequested();
-        var written = new CircuitsOutput(report, accelerator, timings);
+        var written = new CircuitsOutput(report, accelerator, timings, plotHeads);
         progress.Report(new CircuitProgress("write", 0));
         var files = CircuitsFiles.Write(written, staging, elapsed =>
             written = written with { TimingsMs = [.. timings, new("write", elapsed.TotalMilliseconds), new("total", total.Elapsed.TotalMilliseconds)] });

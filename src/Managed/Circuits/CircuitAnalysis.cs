@@ -145,19 +145,7 @@ public static class CircuitAnalysis
     {
         using var eigen = eigenvalues();
         double[] real = HostDouble.From(eigen.Real), imaginary = HostDouble.From(eigen.Imaginary);
-        int m = real.Length / (layers * heads);
-        var scores = new double[layers * heads];
-        for (int head = 0; head < scores.Length; head++)
-        {
-            double sum = 0, magnitude = 0;
-            for (int i = head * m; i < (head + 1) * m; i++)
-            {
-                sum += real[i];
-                magnitude += Math.Sqrt(real[i] * real[i] + imaginary[i] * imaginary[i]);
-            }
-
-            scores[head] = sum / magnitude;
-        }
+        double[] scores = CopyingScore.Of(real, imaginary, real.Length / (layers * heads));
 
         var table = new EigenvalueTable(Jagged(real, layers, heads), Jagged(imaginary, layers, heads));
         return (table, Grid(scores, layers, heads));
@@ -194,7 +182,7 @@ public static class CircuitAnalysis
                 .OrderByDescending(t => values[t])
                 .ThenBy(t => t)
                 .Take(options.TopK)];
-            result.Add(new HeadTokens(layer, head, score, tokens, [.. tokens.Select(t => values[t])]));
+            result.Add(new HeadTokens(layer, head, score, tokens, options.Vocabulary is { } vocabulary ? [.. tokens.Select(t => vocabulary.Decode(t))] : null, [.. tokens.Select(t => values[t])]));
             report((double)result.Count / chosen.Length);
         }
 

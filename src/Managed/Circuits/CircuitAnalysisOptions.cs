@@ -1,3 +1,5 @@
+using FactoredGpu.Tokens;
+
 namespace FactoredGpu.Circuits;
 
 /// <summary>What <see cref="CircuitAnalysis.Run"/> reports beyond the per-head scores.</summary>
@@ -8,4 +10,7 @@ public sealed record CircuitAnalysisOptions
 
     /// <summary>How many tokens to list per such head: the largest diagonal entries of its full OV circuit (default 10).</summary>
     public int TopK { get; init; } = 10;
+
+    /// <summary>The model's vocabulary, to report the top tokens' text beside their ids; <see langword="null"/> (the default) for ids only.</summary>
+    public TokenVocabulary? Vocabulary { get; init; }
 }

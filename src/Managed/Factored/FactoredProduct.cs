@@ -26,6 +26,38 @@ public sealed class FactoredProduct<TScalar> : IDisposable
     /// <summary>The shape of the result.</summary>
     public ReadOnlySpan<int> Shape => Factored is { } f ? f.Shape : Dense!.Shape;
 
+    /// <summary>The left dimension of the factored result (<see cref="FactoredMatrix{TScalar}.LDim"/>).</summary>
+    /// <exception cref="InvalidOperationException">The product is dense.</exception>
+    public int LDim => Matrix.LDim;
+
+    /// <summary>The hidden dimension of the factored result (<see cref="FactoredMatrix{TScalar}.MDim"/>).</summary>
+    /// <exception cref="InvalidOperationException">The product is dense.</exception>
+    public int MDim => Matrix.MDim;
+
+    /// <summary>The right dimension of the factored result (<see cref="FactoredMatrix{TScalar}.RDim"/>).</summary>
+    /// <exception cref="InvalidOperationException">The product is dense.</exception>
+    public int RDim => Matrix.RDim;
+
+    // The factored result, for the members a factored product answers without a cast.
+    private FactoredMatrix<TScalar> Matrix =>
+        Factored ?? throw new InvalidOperationException($"The product is a dense tensor of shape {Shapes.Format(Shape)}; use Dense.");
+
+    /// <summary>The Frobenius norm of the factored result (<see cref="FactoredMatrix{TScalar}.Norm"/>), from its factors.</summary>
+    /// <exception cref="InvalidOperationException">The product is dense.</exception>
+    public StridedTensor<TScalar> Norm() => Matrix.Norm();
+
+    /// <summary>The eigenvalues of the factored result (<see cref="FactoredMatrix{TScalar}.Eigenvalues"/>).</summary>
+    /// <exception cref="InvalidOperationException">The product is dense.</exception>
+    public ComplexTensor<TScalar> Eigenvalues() => Matrix.Eigenvalues();
+
+    /// <summary>The SVD of the factored result (<see cref="FactoredMatrix{TScalar}.Svd"/>).</summary>
+    /// <exception cref="InvalidOperationException">The product is dense.</exception>
+    public (StridedTensor<TScalar> U, StridedTensor<TScalar> S, StridedTensor<TScalar> V) Svd() => Matrix.Svd();
+
+    /// <summary>The factored result's description (<c>FactoredMatrix: Shape([5, 300]), Hidden Dim(2)</c>) or the dense result's values.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => Factored?.ToString() ?? Dense!.ToString();
+
     /// <summary>The factored result.</summary>
     /// <param name="product">The product.</param>
     /// <exception cref="InvalidCastException">The product is dense.</exception>

@@ -47,6 +47,15 @@ public sealed class ComplexTensor<T> : IDisposable
         return result;
     }
 
+    /// <summary>A view of some elements, as <see cref="StridedTensor{T}.Index"/> selects them (for example one head's eigenvalues).</summary>
+    /// <param name="index">One index per leading dimension: a position (negative counts from the end), a slice, a list, or a new axis.</param>
+    /// <returns>The view; dispose it when done (the memory stays with this tensor).</returns>
+    public ComplexTensor<T> Index(params TensorIndex[] index) => new(Real.Index(index), Imaginary.Index(index));
+
+    /// <summary>The values as PyTorch prints a complex tensor, <c>tensor([-6.2877+0.0000j,  2.3121+0.0000j])</c>, summarized past 1000 elements.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => TensorFormatter.Format(this);
+
     /// <summary>Releases both parts.</summary>
     public void Dispose()
     {

@@ -202,9 +202,12 @@ public sealed partial class StridedTensor<T> : IDisposable
         }
     }
 
-    /// <summary>The shape and element type, e.g. <c>StridedTensor&lt;Single&gt;[12, 12, 768, 64]</c>.</summary>
-    /// <returns>The description.</returns>
-    public override string ToString() => $"StridedTensor<{typeof(T).Name}>{Shapes.Format(_shape)}";
+    /// <summary>
+    /// The values as PyTorch prints them, <c>tensor([[ 0.4625, -0.1692], …])</c>: four decimals, and past 1000
+    /// elements only the first and last three entries of each long dimension (only those are read).
+    /// </summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => TensorFormatter.Format(this);
 
     internal static long[] ContiguousStrides(ReadOnlySpan<int> shape)
     {

@@ -43,10 +43,38 @@ public sealed class CircuitsCommandTests : IDisposable
         var model = json.RootElement.GetProperty("model");
         Assert.False(model.GetProperty("synthetic").GetBoolean());
         Assert.Equal(variant == "processed", model.GetProperty("processing").GetBoolean());
-        Assert.Equal(["circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png", "ov_copying_scores.png", "report.html", "strongest_head_eigenvalues.png"],
+        Assert.Equal(
+            ["L1H0_eigenvalues.png", "L1H1_eigenvalues.png", "circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png", "k_composition_scores.png",
+             "ov_copying_scores.png", "q_composition_scores.png", "qk_copying_scores.png", "report.html", "v_composition_scores.png"],
             Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("L1H0", stdout, StringComparison.Ordinal);
-        Assert.Contains("Wrote 7 files to", stdout, StringComparison.Ordinal);
+        Assert.Contains("Wrote 12 files to", stdout, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "tokens shown as ids"));
+        Assert.False(json.RootElement.GetProperty("top_tokens")[0].TryGetProperty("tokens", out _));
+    }
+
+    [Fact]
+    public void Top_tokens_carry_the_text_of_the_checkpoint_folders_tokenizer()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_work.FullName, "model")).FullName, output = Path.Combine(_work.FullName, "out");
+        File.Copy(ReferenceFiles.PathOf("dev_gpt2.safetensors"), Path.Combine(folder, "model.safetensors"));
+        var (vocabulary, merges) = TokenizerFiles.ByteLevel(40);
+        TokenizerFiles.WriteTokenizerJson(folder, vocabulary, merges);
+
+        var (code, stdout, error) = CliTests.Run(["circuits", "--weights", Path.Combine(folder, "model.safetensors"), "--heads", "2", "--accelerator", "cpu", "--out", output]);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"  tokens       {Path.Combine(folder, "tokenizer.json")}", stdout, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "circuits.json")));
+        var topTokens = json.RootElement.GetProperty("top_tokens");
+        Assert.NotEqual(0, topTokens.GetArrayLength());
+        foreach (var head in topTokens.EnumerateArray())
+        {
+            // GPT-2's byte alphabet: 'Ġ' is a space, 'Ċ' a newline, 'ĉ' a tab.
+            string[] expected = [.. head.GetProperty("token_ids").EnumerateArray().Select(id => vocabulary[id.GetInt32()].Replace('Ġ', ' ').Replace('Ċ', '\n').Replace('ĉ', '\t'))];
+            Assert.Equal(expected, head.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()));
+            Assert.Contains($"{head.GetProperty("token_ids")[0].GetInt32()} {FactoredGpu.Tokens.TokenText.Quote(expected[0])}: ", stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -167,6 +195,30 @@ public sealed class CircuitsCommandTests : IDisposable
         Assert.Equal("factored: --top-k 41 is more than the vocabulary's 40 tokens.", error.TrimEnd());
         Assert.Empty(stdout);
         Assert.False(Directory.Exists(Path.Combine(_work.FullName, "out")));
+    }
+
+    [Fact]
+    public void Plot_heads_of_the_wrong_form_fail_before_loading()
+    {
+        // The weights do not exist: the option's error comes first, so it was checked before any loading.
+        AssertBadInput("--plot-heads expects heads as L{layer}H{head}, comma-separated", "--plot-heads", "L1H0,head5", "--weights", Path.Combine(_work.FullName, "absent.safetensors"));
+    }
+
+    [Fact]
+    public void Plot_heads_outside_the_model()
+    {
+        AssertBadInput("--plot-heads L3H0: the model has 3 layers x 2 heads", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--plot-heads", "L1H1,L3H0");
+        AssertBadInput("--plot-heads L0H2: the model has 3 layers x 2 heads", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--plot-heads", "L0H2");
+    }
+
+    [Fact]
+    public void Plot_heads_choose_the_eigenvalue_charts()
+    {
+        string output = Path.Combine(_work.FullName, "out");
+        var (code, _, error) = CliTests.Run(["circuits", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--accelerator", "cpu", "--out", output, "--plot-heads", "l2h1, L0H0,L2H1"]);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(["L0H0_eigenvalues.png", "L2H1_eigenvalues.png"], Directory.GetFiles(output, "*_eigenvalues.png").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -53,10 +53,11 @@ public sealed class CircuitsWriterTests
         Assert.Equal([3, 2, 4], Shape(root.GetProperty("full_ov_eigenvalues").GetProperty("real")));
 
         var tokens = root.GetProperty("top_tokens")[0];
-        Assert.Equal(["layer", "head", "full_ov_copying_score", "token_ids", "values"], tokens.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["layer", "head", "full_ov_copying_score", "token_ids", "tokens", "values"], tokens.EnumerateObject().Select(p => p.Name));
         Assert.Equal(1, tokens.GetProperty("layer").GetInt32());
         Assert.Equal(0, tokens.GetProperty("head").GetInt32());
         Assert.Equal([7, 3, 11], tokens.GetProperty("token_ids").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([" the", "\n", null], tokens.GetProperty("tokens").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([4.5, 4.25, 1.0 / 3], Doubles(tokens.GetProperty("values")));
 
         Assert.Equal(["load", "process", "ov", "qk", "full_ov", "composition", "top_tokens", "total"], root.GetProperty("timings_ms").EnumerateObject().Select(p => p.Name));
@@ -74,6 +75,28 @@ public sealed class CircuitsWriterTests
             Assert.Equal(JsonValueKind.Null, root.GetProperty(key)[2][1].ValueKind);
             Assert.Equal(JsonValueKind.Number, root.GetProperty(key)[2][0].ValueKind);
         }
+    }
+
+    [Fact]
+    public void Json_has_no_tokens_list_without_a_vocabulary()
+    {
+        using var json = Json(SampleReports.Create(tokens: false));
+        var first = json.RootElement.GetProperty("top_tokens")[0];
+
+        Assert.Equal(["layer", "head", "full_ov_copying_score", "token_ids", "values"], first.EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Html_and_console_show_each_token_id_with_its_quoted_text()
+    {
+        var output = SampleReports.Create();
+        string html = System.Net.WebUtility.HtmlDecode(Html(output));
+        using var console = new StringWriter(CultureInfo.InvariantCulture);
+        ConsoleSummary.WriteFindings(console, output, ["/out/circuits.json"]);
+
+        Assert.Contains(@"7 ' the' (4.5), 3 '\n' (4.25), 11 <not in the vocabulary> (0.3333)", html, StringComparison.Ordinal);
+        Assert.Contains(@"1 'a' (0.5), 2 'b\'c' (0.25), 0 '\\' (0.125)", html, StringComparison.Ordinal);
+        Assert.Contains(@"L1H0 +0.990  7 ' the': 4.5, 3 '\n': 4.25, 11 <not in the vocabulary>: 0.333", console.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,13 +143,16 @@ public sealed class CircuitsWriterTests
         var output = SampleReports.Create(synthetic: true, source: "/data/<script>alert(\"x\")</script> & more.safetensors");
         string html = Html(output);
 
+        // plotly.js is inlined once (it mentions URLs in its code, for map tiles and help texts); the page around it links nothing.
+        string page = html.Replace(FactoredGpu.Plots.PlotlyCharts.PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase), string.Empty, StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(html, FactoredGpu.Plots.PlotlyCharts.PlotlyJs[..200]));
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
-        Assert.Contains("/data/&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more.safetensors", html, StringComparison.Ordinal);
-        Assert.DoesNotMatch(@"(?i)\b(src|href)\s*=\s*[""']?\s*(https?:|//)", html);
-        Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("/data/&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more.safetensors", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotMatch(@"(?i)<(script|link|img|iframe)[^>]*\b(src|href)\s*=", html);
         Assert.Contains("SYNTHETIC model", html, StringComparison.Ordinal);
-        Assert.Equal(Charts.For(output.Report).Count, CountOf(html, "<svg class=\"plot\""));
-        Assert.Contains("data-tip=\"L1H0: OV +0.995, full OV +0.990", html, StringComparison.Ordinal);
+        Assert.Equal(output.Charts().Count, CountOf(html, "<div class=\"plot\""));
+        Assert.Contains("L1H0: OV +0.995, full OV +0.990", page, StringComparison.Ordinal);
         Assert.Contains("document.body.dataset.rendered", html, StringComparison.Ordinal);
         Assert.Contains("window.onerror", html, StringComparison.Ordinal);
     }
@@ -136,7 +162,7 @@ public sealed class CircuitsWriterTests
     {
         var output = SampleReports.Create(synthetic: true, source: "synthetic GPT-2-small (seed 1)");
 
-        Assert.All(Charts.For(output.Report), chart => Assert.Contains("SYNTHETIC", chart.Title, StringComparison.Ordinal));
+        Assert.All(output.Charts(), chart => Assert.Contains("SYNTHETIC", chart.Title, StringComparison.Ordinal));
         Assert.Contains("<title>factored circuits: SYNTHETIC", Html(output), StringComparison.Ordinal);
     }
 

@@ -14,7 +14,7 @@ public sealed class PngChartsTests
         string directory = Directory.CreateTempSubdirectory("factored-png-").FullName;
         try
         {
-            foreach (var chart in Charts.For(output.Report))
+            foreach (var chart in output.Charts())
             {
                 string path = PngCharts.Save(chart, directory);
                 byte[] bytes = File.ReadAllBytes(path);
@@ -27,7 +27,8 @@ public sealed class PngChartsTests
             }
 
             Assert.Equal(
-                ["copying_scores_scatter.png", "full_ov_copying_scores.png", "ov_copying_scores.png", "strongest_head_eigenvalues.png"],
+                ["L1H0_eigenvalues.png", "L1H1_eigenvalues.png", "copying_scores_scatter.png", "full_ov_copying_scores.png", "k_composition_scores.png", "ov_copying_scores.png",
+                 "q_composition_scores.png", "qk_copying_scores.png", "v_composition_scores.png"],
                 Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
         finally

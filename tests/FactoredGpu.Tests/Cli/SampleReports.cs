@@ -9,9 +9,9 @@ internal static class SampleReports
     /// <summary>
     /// A report on an <paramref name="layers"/> × <paramref name="heads"/> model with <c>d_head</c> <paramref name="dHead"/>:
     /// every value is a distinct function of its indices, L1H0 is the strongest copying head (+0.99), L1H1 anti-copying (−0.98),
-    /// and L2H1's scores are NaN.
+    /// and L2H1's scores are NaN; L1H0's top tokens have text (one id missing from the vocabulary) unless <paramref name="tokens"/> is false.
     /// </summary>
-    public static CircuitsOutput Create(int layers = 3, int heads = 2, int dHead = 4, bool synthetic = false, string source = "/models/gpt2/model.safetensors")
+    public static CircuitsOutput Create(int layers = 3, int heads = 2, int dHead = 4, bool synthetic = false, string source = "/models/gpt2/model.safetensors", bool tokens = true)
     {
         double[][] Grid(double offset) => [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h => offset + 0.1 * l - 0.05 * h + 1e-13).ToArray())];
         double[][][] Cube(double offset) => [.. Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h => Enumerable.Range(0, dHead).Select(i => offset + l - 0.5 * h - 0.25 * i).ToArray()).ToArray())];
@@ -41,7 +41,7 @@ internal static class SampleReports
             OvSingularValues = Cube(5),
             OvNorms = Grid(7),
             CompositionScores = new CompositionTable(Pairs(0.1), Pairs(0.2), Pairs(0.3)),
-            TopTokens = [new HeadTokens(1, 0, 0.99, [7, 3, 11], [4.5, 4.25, 1.0 / 3]), new HeadTokens(0, 1, 0.05, [1, 2, 0], [0.5, 0.25, 0.125])],
+            TopTokens = [new HeadTokens(1, 0, 0.99, [7, 3, 11], tokens ? [" the", "\n", null] : null, [4.5, 4.25, 1.0 / 3]), new HeadTokens(0, 1, 0.05, [1, 2, 0], tokens ? ["a", "b'c", "\\"] : null, [0.5, 0.25, 0.125])],
             TimingsMs = [new("ov", 1.5), new("qk", 2.25), new("full_ov", 10), new("composition", 3), new("top_tokens", 4)],
         };
         return new CircuitsOutput(report, new AcceleratorSummary("cpu", "Host CPU <x86_64>"), [new("load", 12.5), new("process", 3), .. report.TimingsMs, new("total", 40)]);

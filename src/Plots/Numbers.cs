@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace FactoredGpu.Cli.Circuits;
+namespace FactoredGpu.Plots;
 
-/// <summary>Culture-invariant number formats shared by the console, CSV, SVG and HTML outputs.</summary>
+/// <summary>Culture-invariant number formats shared by the charts and the factored tool's console, CSV and HTML outputs.</summary>
 internal static class Numbers
 {
     /// <summary>Shortest text that parses back to the same double; <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c> for non-finite values.</summary>
