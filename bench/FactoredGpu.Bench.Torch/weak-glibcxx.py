@@ -38,21 +38,23 @@ def string(data, table_offset, at):
     return data[table_offset + at:end].decode()
 
 
+def version_records(data, secs, kind, layout):
+    """(offset, fields, string table offset) of every record of the version sections of one kind (Verdef or Verneed
+    chains); the last field of layout is the offset from a record to the next."""
+    for section_kind, offset, _, link, count, _ in secs:
+        if section_kind == kind:
+            at = offset
+            for _ in range(count):
+                fields = struct.unpack_from(layout, data, at)
+                yield at, fields, secs[link][1]
+                at += fields[-1]
+
+
 def defined_versions(path):
     """The version names a shared library defines (its Verdef entries)."""
     data = open(path, "rb").read()
-    secs = sections(data)
-    names = set()
-    for kind, offset, _, link, count, _ in secs:
-        if kind != SHT_GNU_VERDEF:
-            continue
-        strtab = secs[link][1]
-        at = offset
-        for _ in range(count):
-            _, _, _, _, _, aux, following = struct.unpack_from("<HHHHIII", data, at)
-            names.add(string(data, strtab, struct.unpack_from("<I", data, at + aux)[0]))
-            at += following
-    return names
+    return {string(data, strtab, struct.unpack_from("<I", data, at + aux)[0])
+            for at, (_, _, _, _, _, aux, _), strtab in version_records(data, sections(data), SHT_GNU_VERDEF, "<HHHHIII")}
 
 
 def bound_version_indices(data, secs):
@@ -85,30 +87,24 @@ def main():
     secs = sections(data)
     bound = bound_version_indices(data, secs)
     patched = []
-    for kind, offset, _, link, count, _ in secs:
-        if kind != SHT_GNU_VERNEED:
+    for at, (_, entries, file_name, aux, _), strtab in version_records(data, secs, SHT_GNU_VERNEED, "<HHIII"):
+        if string(data, strtab, file_name) != "libstdc++.so.6":
             continue
-        strtab = secs[link][1]
-        at = offset
-        for _ in range(count):
-            _, entries, file_name, aux, following = struct.unpack_from("<HHIII", data, at)
-            if string(data, strtab, file_name) == "libstdc++.so.6":
-                entry = at + aux
-                for _ in range(entries):
-                    _, flags, index, name, following_aux = struct.unpack_from("<IHHII", data, entry)
-                    version = string(data, strtab, name)
-                    if version not in available and not flags & VER_FLG_WEAK:
-                        if index in bound:
-                            sys.exit(f"weak-glibcxx: {library} binds a symbol of {version}, which this libstdc++ lacks: cannot patch")
-                        struct.pack_into("<H", data, entry + 4, flags | VER_FLG_WEAK)
-                        patched.append(version)
-                    entry += following_aux
-            at += following
+        entry = at + aux
+        for _ in range(entries):
+            _, flags, index, name, following = struct.unpack_from("<IHHII", data, entry)
+            version = string(data, strtab, name)
+            if version not in available and not flags & VER_FLG_WEAK:
+                if index in bound:
+                    sys.exit(f"weak-glibcxx: {library} binds a symbol of {version}, which this libstdc++ lacks: cannot patch")
+                struct.pack_into("<H", data, entry + 4, flags | VER_FLG_WEAK)
+                patched.append(version)
+            entry += following
     if patched:
         open(library, "wb").write(data)
         print(f"weak-glibcxx: marked {', '.join(patched)} weak in {library}")
     else:
-        print(f"weak-glibcxx: {library} needs nothing this libstdc++ lacks; unchanged")
+        print(f"weak-glibcxx: {library} requires no libstdc++ version that is both missing here and not yet weak; unchanged")
 
 
 main()
