@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
 using FactoredGpu.Bench.Infrastructure;
 using FactoredGpu.Bench.Kernels;
 using FactoredGpu.Bench.Quick;
@@ -73,8 +75,8 @@ foreach (var tensor in new[] { we, wv, wo, wu })
     tensor.Dispose();
 }
 
-foreach (string shape in new GemmBenchmarks().GetType().GetProperty(nameof(GemmBenchmarks.Shape))!.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.ParamsAttribute), false)
-    .Cast<BenchmarkDotNet.Attributes.ParamsAttribute>().Single().Values.Cast<string>())
+// The quick bench's GEMM shapes: the values of KernelSuite.Shape's [Params].
+foreach (string shape in typeof(KernelSuite).GetProperty(nameof(KernelSuite.Shape))!.GetCustomAttribute<ParamsAttribute>()!.Values.Cast<string>())
 {
     var gemm = new GemmBenchmarks { Accelerator = "cpu", Size = RunSize.Full, Shape = shape };
     gemm.GlobalSetup();
