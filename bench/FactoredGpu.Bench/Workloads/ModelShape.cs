@@ -18,16 +18,37 @@ internal sealed record ModelShape(string Name, int Layers, int Heads, int DModel
 
     public int HeadCount => Layers * Heads;
 
-    /// <summary>W_V [L, H, d, dh] and W_O [L, H, dh, d], entries N(0, 0.02²), fixed seed.</summary>
-    public (StridedTensor<float> WV, StridedTensor<float> WO) CreateOv(IKernels backend) => (
-        Random(backend, 1, Layers, Heads, DModel, DHead),
-        Random(backend, 2, Layers, Heads, DHead, DModel));
+    /// <summary>The shape of W_V: <c>[L, H, d, dh]</c>; W_O's is <c>[L, H, dh, d]</c>.</summary>
+    public int[] WVShape => [Layers, Heads, DModel, DHead];
 
-    /// <summary>W_E [V, d] and W_U [d, V], entries N(0, 0.02²), fixed seed.</summary>
-    public (StridedTensor<float> WE, StridedTensor<float> WU) CreateEmbeddings(IKernels backend) => (
-        Random(backend, 3, Vocabulary, DModel),
-        Random(backend, 4, DModel, Vocabulary));
+    /// <summary>The shape of W_O: <c>[L, H, dh, d]</c>.</summary>
+    public int[] WOShape => [Layers, Heads, DHead, DModel];
 
-    private static StridedTensor<float> Random(IKernels backend, int seed, params int[] shape) =>
-        StridedTensor<float>.FromArray(backend, RandomData.Normal(seed, shape.Aggregate(1L, (n, d) => n * d), Sigma), shape);
+    /// <summary>The shape of W_E: <c>[V, d]</c>.</summary>
+    public int[] WEShape => [Vocabulary, DModel];
+
+    /// <summary>The shape of W_U: <c>[d, V]</c>.</summary>
+    public int[] WUShape => [DModel, Vocabulary];
+
+    /// <summary>The data of W_V and W_O (shapes <see cref="WVShape"/>, <see cref="WOShape"/>), row-major, entries N(0, 0.02²), fixed seed.</summary>
+    public (float[] WV, float[] WO) OvData() => (Normal(1, WVShape), Normal(2, WOShape));
+
+    /// <summary>The data of W_E and W_U (shapes <see cref="WEShape"/>, <see cref="WUShape"/>), row-major, entries N(0, 0.02²), fixed seed.</summary>
+    public (float[] WE, float[] WU) EmbeddingData() => (Normal(3, WEShape), Normal(4, WUShape));
+
+    /// <summary>W_V [L, H, d, dh] and W_O [L, H, dh, d]: <see cref="OvData"/> on <paramref name="backend"/>.</summary>
+    public (StridedTensor<float> WV, StridedTensor<float> WO) CreateOv(IKernels backend)
+    {
+        var (wv, wo) = OvData();
+        return (StridedTensor<float>.FromArray(backend, wv, WVShape), StridedTensor<float>.FromArray(backend, wo, WOShape));
+    }
+
+    /// <summary>W_E [V, d] and W_U [d, V]: <see cref="EmbeddingData"/> on <paramref name="backend"/>.</summary>
+    public (StridedTensor<float> WE, StridedTensor<float> WU) CreateEmbeddings(IKernels backend)
+    {
+        var (we, wu) = EmbeddingData();
+        return (StridedTensor<float>.FromArray(backend, we, WEShape), StridedTensor<float>.FromArray(backend, wu, WUShape));
+    }
+
+    private static float[] Normal(int seed, int[] shape) => RandomData.Normal(seed, shape.Aggregate(1L, (n, d) => n * d), Sigma);
 }

@@ -145,12 +145,20 @@ internal static class BatchedGram
         }
         else if (x.RowStride == 1 && m >= DotRows)
         {
-            // Each item is one band of DotRows rows of G, from its diagonal block rightwards.
-            int bands = (m + DotRows - 1) / DotRows;
-            items = x.Count * bands;
+            // An item is a whole G (a band of a 64-wide G is a few microseconds: scheduling each costs a sizeable share),
+            // or for a single X one band of DotRows rows of G, from its diagonal block rightwards.
+            int bands = (m + DotRows - 1) / DotRows, span = x.Count > 1 ? bands : 1, perOperand = bands / span;
+            items = x.Count * perOperand;
             nint pitch = (nint)x.ColStride;
-            body = item => DotBand<T, TVector, TSimd>(
-                ref At(xData, x.Offsets[item / bands]), pitch, n, m, item % bands * DotRows, ref At(gData, gram.Offsets[item / bands]), gRow, gCol);
+            body = item =>
+            {
+                ref T operand = ref At(xData, x.Offsets[item / perOperand]);
+                ref T output = ref At(gData, gram.Offsets[item / perOperand]);
+                for (int band = item % perOperand * span; band < (item % perOperand * span) + span; band++)
+                {
+                    DotBand<T, TVector, TSimd>(ref operand, pitch, n, m, band * DotRows, ref output, gRow, gCol);
+                }
+            };
         }
         else
         {

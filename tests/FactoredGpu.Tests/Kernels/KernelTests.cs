@@ -107,6 +107,7 @@ public abstract class KernelTests
     [InlineData(769, 64, 3, false, false)]
     [InlineData(65, 65, 2, true, false)]
     [InlineData(33, 64, 2, false, true)]
+    [InlineData(768, 64, 9, true, false)]
     public void Gram_matches_reference(int n, int m, int count, bool transposed, bool broadcast)
     {
         SkipIfLarge(n, m);
