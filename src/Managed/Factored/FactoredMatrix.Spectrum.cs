@@ -72,7 +72,7 @@ public sealed partial class FactoredMatrix<TScalar>
         double[] gl = HostDouble.From(left), gr = HostDouble.From(right);
         for (int h = 0; h < count; h++)
         {
-            if (!GramsRepresentable(gl.AsSpan(h * m * m, m * m), gr.AsSpan(h * m * m, m * m), m))
+            if (!GramsRepresentable(Trace(gl.AsSpan(h * m * m, m * m), m), Trace(gr.AsSpan(h * m * m, m * m), m)))
             {
                 // Badly scaled factors of a well-scaled product: the Grams overflowed or underflowed, the SVD did not.
                 exact ??= HostDouble.From(Decomposition.S);
