@@ -8,4 +8,11 @@ public sealed record CircuitAnalysisOptions
 
     /// <summary>How many tokens to list per such head: the largest diagonal entries of its full OV circuit (default 10).</summary>
     public int TopK { get; init; } = 10;
+
+    /// <summary>
+    /// Whether to compute the Q-, K- and V-composition tables (default true). Their cost grows as <c>(L·H)²·d²</c>: seconds
+    /// for GPT-2 small, about 51 TFLOP and a 67 GB intermediate for Llama-3-8B, so an 8B-sized run turns them off
+    /// (<c>factored circuits --no-composition</c>) and <see cref="CircuitReport.CompositionScores"/> is then null.
+    /// </summary>
+    public bool Composition { get; init; } = true;
 }
