@@ -21,6 +21,7 @@ public sealed class CircuitsCommandTests : IDisposable
     [Theory]
     [InlineData("processed", new string[0])]
     [InlineData("unprocessed", new[] { "--no-processing" })]
+    [InlineData("processed", new[] { "--no-composition" })]
     public void Dev_checkpoint_copying_scores_equal_TransformerLens(string variant, string[] extra)
     {
         string output = Path.Combine(_work.FullName, "out");
@@ -43,6 +44,9 @@ public sealed class CircuitsCommandTests : IDisposable
         var model = json.RootElement.GetProperty("model");
         Assert.False(model.GetProperty("synthetic").GetBoolean());
         Assert.Equal(variant == "processed", model.GetProperty("processing").GetBoolean());
+        bool composition = !extra.Contains("--no-composition");
+        Assert.Equal(composition ? JsonValueKind.Object : JsonValueKind.Null, json.RootElement.GetProperty("composition_scores").ValueKind);
+        Assert.Equal(composition, json.RootElement.GetProperty("timings_ms").TryGetProperty("composition", out _));
         Assert.Equal(["circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png", "ov_copying_scores.png", "report.html", "strongest_head_eigenvalues.png"],
             Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("L1H0", stdout, StringComparison.Ordinal);
