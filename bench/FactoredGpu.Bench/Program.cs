@@ -3,14 +3,17 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using FactoredGpu.Bench.Infrastructure;
 using FactoredGpu.Bench.Quick;
+using FactoredGpu.Bench.Scale;
 using FactoredGpu.Kernels;
 
 // --accelerator K is ours, not BenchmarkDotNet's: take it out of the arguments and hand the checked choice to the
 // benchmark processes (BenchmarkDotNet runs each in a child process, which inherits the environment), where the suites'
-// Accelerator parameter source reads it back. --quick and --json PATH are ours too: the quick ratio report.
+// Accelerator parameter source reads it back. --quick and --json PATH are ours too: the quick ratio report; and
+// --scale-8b [--cli PATH]: the synthetic Llama-3-8B-shaped folder through factored circuits.
 var rest = new List<string>();
-bool quick = false;
+bool quick = false, scale = false;
 string json = Path.Combine("bench", "quick-results.json");
+string? cli = null;
 for (int i = 0; i < args.Length; i++)
 {
     string? value = args[i] == "--accelerator" && i + 1 < args.Length ? args[++i]
@@ -23,6 +26,14 @@ for (int i = 0; i < args.Length; i++)
     else if (args[i] == "--json" && i + 1 < args.Length)
     {
         json = args[++i];
+    }
+    else if (args[i] == "--scale-8b")
+    {
+        scale = true;
+    }
+    else if (args[i] == "--cli" && i + 1 < args.Length)
+    {
+        cli = args[++i];
     }
     else if (value is null)
     {
@@ -40,6 +51,11 @@ for (int i = 0; i < args.Length; i++)
             return 2;
         }
     }
+}
+
+if (scale)
+{
+    return ScaleBenchmark.Run(cli, Console.Out);
 }
 
 if (!quick)

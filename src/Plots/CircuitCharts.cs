@@ -45,9 +45,14 @@ public static class CircuitCharts
             charts.Add(Eigenvalues(head, model, Values(report.OvEigenvalues, head), Values(report.FullOvEigenvalues, head)));
         }
 
-        charts.Add(Composition("q_composition_scores", $"Q composition scores ({model})", report.CompositionScores.Q));
-        charts.Add(Composition("k_composition_scores", $"K composition scores ({model})", report.CompositionScores.K));
-        charts.Add(Composition("v_composition_scores", $"V composition scores ({model})", report.CompositionScores.V));
+        // Composition is optional (--no-composition for 7–8B models): no table, no heatmaps.
+        if (report.CompositionScores is { } composition)
+        {
+            charts.Add(Composition("q_composition_scores", $"Q composition scores ({model})", composition.Q));
+            charts.Add(Composition("k_composition_scores", $"K composition scores ({model})", composition.K));
+            charts.Add(Composition("v_composition_scores", $"V composition scores ({model})", composition.V));
+        }
+
         return charts;
     }
 

@@ -8,7 +8,8 @@ namespace FactoredGpu.Cli.Circuits;
 /// <param name="Heads">The number of attention heads, when the checkpoint has no <c>config.json</c> beside it.</param>
 /// <param name="Processing">Whether to apply TransformerLens's default weight processing first.</param>
 /// <param name="PlotHeads">The <c>--plot-heads</c> text, or <see langword="null"/> for the default heads.</param>
-internal sealed record CircuitsArguments(string? Weights, string? Accelerator, string Out, int TopK, int? Heads, bool Processing, string? PlotHeads = null)
+/// <param name="Composition">Whether to compute the composition scores (off with <c>--no-composition</c>).</param>
+internal sealed record CircuitsArguments(string? Weights, string? Accelerator, string Out, int TopK, int? Heads, bool Processing, string? PlotHeads = null, bool Composition = true)
 {
     /// <summary>The default output directory, relative to the working directory.</summary>
     public const string DefaultOut = "circuits-out";

@@ -57,7 +57,7 @@ internal static class CircuitsJson
         EigenvalueTable FullOvEigenvalues,
         double[][][] OvSingularValues,
         double[][] OvNorms,
-        CompositionTable CompositionScores,
+        CompositionTable? CompositionScores,
         IReadOnlyList<HeadTokens> TopTokens,
         OrderedDictionary<string, double> TimingsMs);
 

@@ -21,13 +21,17 @@ public static class CircuitAnalysis
     /// <param name="options">How many top-token heads and tokens to report.</param>
     /// <param name="progress">Receives each stage's start (fraction 0), finish (fraction 1), and fractions in between where a stage has natural steps.</param>
     /// <param name="cancellationToken">Checked before each stage and between the top-token heads.</param>
-    /// <returns>The report; <see cref="CircuitReport.TimingsMs"/> holds <c>ov</c>, <c>qk</c>, <c>full_ov</c>, <c>composition</c>, <c>top_tokens</c>.</returns>
+    /// <returns>
+    /// The report; <see cref="CircuitReport.TimingsMs"/> holds <c>ov</c>, <c>qk</c>, <c>full_ov</c>, <c>composition</c> (unless
+    /// <see cref="CircuitAnalysisOptions.Composition"/> is false), <c>top_tokens</c>.
+    /// </returns>
     /// <remarks>
     /// <para>Stages, in order: <c>ov</c> — <c>FactoredMatrix(W_V, W_O)</c>: eigenvalues of the <c>dh×dh</c> products
     /// <c>W_O·W_V</c>, singular values and norms from Gram matrices. <c>qk</c> — <c>FactoredMatrix(W_Q, W_Kᵀ)</c>:
     /// eigenvalues. <c>full_ov</c> — the lazy chain <c>W_E·W_V·W_O·W_U</c> (<see cref="FullOvPlan"/>): eigenvalues of its
     /// <c>dh×dh</c> rotation <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> (<c>d×d</c>) computed once for all heads and
-    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>.
+    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>, skipped when
+    /// <see cref="CircuitAnalysisOptions.Composition"/> is false.
     /// <c>top_tokens</c> — for the <see cref="CircuitAnalysisOptions.TopTokenHeads"/> heads with the highest full OV
     /// copying score, the diagonal of the full OV circuit (<see cref="MatrixChain{TScalar}.Diagonal"/>, one head's
     /// <c>[V, dh]</c> halves at a time) and its <see cref="CircuitAnalysisOptions.TopK"/> largest entries.</para>
@@ -97,7 +101,7 @@ public static class CircuitAnalysis
             using var chain = circuits.FullOv();
             return Spectrum(chain.Eigenvalues, layers, heads);
         });
-        var composition = Stage("composition", _ =>
+        var composition = !options.Composition ? null : Stage("composition", _ =>
         {
             using var tables = CompositionScores.ForModel(ov, qk);
             double[][][][] Table(StridedTensor<TScalar> t) =>

@@ -36,9 +36,9 @@ public sealed class CircuitReport
 
     /// <summary>
     /// TransformerLens's <c>all_composition_scores</c> for Q, K and V composition, <c>[L][H][L][H]</c>, zero where the
-    /// second head's layer is not after the first's.
+    /// second head's layer is not after the first's; null when <see cref="CircuitAnalysisOptions.Composition"/> was false.
     /// </summary>
-    public required CompositionTable CompositionScores { get; init; }
+    public CompositionTable? CompositionScores { get; init; }
 
     /// <summary>For the strongest copying heads, the tokens the full OV circuit maps most strongly to themselves.</summary>
     public required IReadOnlyList<HeadTokens> TopTokens { get; init; }

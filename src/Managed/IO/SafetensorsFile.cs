@@ -147,8 +147,26 @@ public sealed unsafe class SafetensorsFile : IDisposable
         }
 
         var tensor = StridedTensor<T>.Zeros(HostKernels.Shared, info.Shape);
-        SafetensorsConversion.Convert(info.DType, _data + info.DataOffset, ((HostBuffer<T>)tensor.Buffer).Array);
+        ReadElements(info, 0, ((HostBuffer<T>)tensor.Buffer).Array);
         return tensor;
+    }
+
+    /// <summary>
+    /// Converts <c>destination.Length</c> elements of a tensor, from its row-major element <paramref name="first"/> on, into
+    /// <paramref name="destination"/>: a part of a tensor read without a converted copy of the whole. The mapped pages read
+    /// are then dropped from the resident set (<see cref="MappedPages"/>), so reading a checkpoint adds only what it converts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range runs past the tensor's elements.</exception>
+    internal void ReadElements<T>(SafetensorsTensorInfo info, long first, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + destination.Length, info.ElementCount, nameof(destination));
+        int size = SafetensorsHeader.ElementSize(info.DType);
+        byte* source = _data + info.DataOffset + first * size;
+        SafetensorsConversion.Convert(info.DType, source, destination);
+        MappedPages.Release(source, (long)destination.Length * size);
     }
 
     /// <summary>Unmaps the file. Safe to call more than once.</summary>

@@ -40,13 +40,13 @@ public static class TransformerModel
         return new TransformerModel<TScalar>(processing ? Processed(weights) : weights);
     }
 
-    /// <summary>The processed copy; the raw weights are released at once.</summary>
+    /// <summary>The processed weights, written over the raw ones (no second copy); what the raw weights held apart is released at once.</summary>
     private static TransformerWeights<TScalar> Processed<TScalar>(TransformerWeights<TScalar> raw)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         using (raw)
         {
-            return WeightProcessing.Process(raw);
+            return WeightProcessing.Process(raw, overwrite: true);
         }
     }
 }

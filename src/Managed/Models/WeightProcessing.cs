@@ -17,10 +17,17 @@ public static class WeightProcessing
     /// <c>b_O</c> again).
     /// </summary>
     /// <typeparam name="TScalar">The element type.</typeparam>
-    /// <param name="weights">The unprocessed weights (e.g. from a checkpoint); left unchanged.</param>
+    /// <param name="weights">The unprocessed weights (e.g. from a checkpoint); left unchanged unless <paramref name="overwrite"/>.</param>
+    /// <param name="overwrite">
+    /// True: each processed weight matrix is written over its input where that input is a contiguous host tensor, so that
+    /// no second copy of <c>W_Q</c>, <c>W_K</c>, <c>W_V</c>, <c>W_U</c> (and, LayerNorm, <c>W_E</c>, <c>W_O</c>) exists at any
+    /// time (Llama-3-8B: 9.6 GB at the peak instead of 14.9 GB); <paramref name="weights"/> then holds processed matrices
+    /// beside unprocessed biases and norms and must only be disposed. False (the default): <paramref name="weights"/> is left unchanged.
+    /// </param>
     /// <returns>
-    /// New host weights, owned by the caller (tensors processing leaves alone are shared views). As in TransformerLens's
-    /// processed state dict the norm weights are 1, the norm biases and <c>b_V</c> are 0.
+    /// New host weights, owned by the caller (tensors processing leaves alone, and with <paramref name="overwrite"/> the
+    /// overwritten ones, are shared views). As in TransformerLens's processed state dict the norm weights are 1, the norm
+    /// biases and <c>b_V</c> are 0.
     /// </returns>
     /// <remarks>
     /// <para>LayerNorm (GPT-2, GPT-NeoX), with <c>C(X)</c> subtracting the mean over the d_model axis:</para>
@@ -40,7 +47,7 @@ public static class WeightProcessing
     /// about 1.2e-7; its float32 results by float32 rounding.</para>
     /// <para>NaN or ±Inf in a weight spreads through the means it enters; checkpoint loaders reject them first.</para>
     /// </remarks>
-    public static TransformerWeights<TScalar> Process<TScalar>(TransformerWeights<TScalar> weights)
+    public static TransformerWeights<TScalar> Process<TScalar>(TransformerWeights<TScalar> weights, bool overwrite = false)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         ArgumentNullException.ThrowIfNull(weights);
@@ -50,16 +57,16 @@ public static class WeightProcessing
         double[] ln1W = HostDouble.From(weights.Ln1W), ln1B = Bias(weights.Ln1B, l * d);
 
         // 1. Fold the norms (biases first, with the original weights); the unembedding is centred over the vocabulary (3.) as it is written.
-        var (wQ, bQ) = FoldNorm(weights.WQ, weights.BQ, ln1W, ln1B, h, layerNorm, centreRows: false);
-        var (wK, bK) = FoldNorm(weights.WK, weights.BK, ln1W, ln1B, kv, layerNorm, centreRows: false);
-        var (wV, bV) = FoldNorm(weights.WV, weights.BV, ln1W, ln1B, kv, layerNorm, centreRows: false);
-        var (wU, bU) = FoldNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), Bias(weights.LnFinalB, d), 1, layerNorm, centreRows: true);
-        var mlp = weights.Mlp is { } raw ? ProcessMlp(raw, weights, layerNorm) : null;
+        var (wQ, bQ) = FoldNorm(weights.WQ, weights.BQ, ln1W, ln1B, h, layerNorm, centreRows: false, overwrite);
+        var (wK, bK) = FoldNorm(weights.WK, weights.BK, ln1W, ln1B, kv, layerNorm, centreRows: false, overwrite);
+        var (wV, bV) = FoldNorm(weights.WV, weights.BV, ln1W, ln1B, kv, layerNorm, centreRows: false, overwrite);
+        var (wU, bU) = FoldNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), Bias(weights.LnFinalB, d), 1, layerNorm, centreRows: true, overwrite);
+        var mlp = weights.Mlp is { } raw ? ProcessMlp(raw, weights, layerNorm, overwrite) : null;
 
         // 2. Centre the weights that write to the residual stream (LayerNorm only).
-        var wE = layerNorm ? Write(weights.WE, null, 1, null, centreRows: true) : Keep(weights.WE);
-        var wPos = weights.WPos is null ? null : layerNorm ? Write(weights.WPos, null, 1, null, centreRows: true) : Keep(weights.WPos);
-        var wO = layerNorm ? Write(weights.WO, null, 1, null, centreRows: true) : Keep(weights.WO);
+        var wE = layerNorm ? Write(weights.WE, null, 1, null, centreRows: true, overwrite) : Keep(weights.WE);
+        var wPos = weights.WPos is null ? null : layerNorm ? Write(weights.WPos, null, 1, null, centreRows: true, overwrite) : Keep(weights.WPos);
+        var wO = layerNorm ? Write(weights.WO, null, 1, null, centreRows: true, overwrite) : Keep(weights.WO);
         double[] bO = HostDouble.From(weights.BO);
         if (layerNorm)
         {
@@ -95,18 +102,18 @@ public static class WeightProcessing
     }
 
     /// <summary>The MLP with <c>ln2</c> folded into <c>W_in</c> (and <c>W_gate</c>), and (LayerNorm) <c>W_out</c>, <c>b_out</c> centred.</summary>
-    private static MlpWeights<TScalar> ProcessMlp<TScalar>(MlpWeights<TScalar> mlp, TransformerWeights<TScalar> weights, bool layerNorm)
+    private static MlpWeights<TScalar> ProcessMlp<TScalar>(MlpWeights<TScalar> mlp, TransformerWeights<TScalar> weights, bool layerNorm, bool overwrite)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         int l = weights.NLayers, d = weights.DModel;
         double[] ln2W = HostDouble.From(weights.Ln2W!), ln2B = Bias(weights.Ln2B, l * d);
-        var (wIn, bIn) = FoldNorm(mlp.WIn, mlp.BIn, ln2W, ln2B, 1, layerNorm, centreRows: false);
+        var (wIn, bIn) = FoldNorm(mlp.WIn, mlp.BIn, ln2W, ln2B, 1, layerNorm, centreRows: false, overwrite);
         StridedTensor<TScalar>? wGate = null;
         if (mlp.WGate is { } gate)
         {
             // TransformerLens folds ln2.b into b_in only; the gate has no bias of its own.
             using var noBias = StridedTensor<TScalar>.Zeros(HostKernels.Shared, l, mlp.DMlp);
-            (wGate, _) = FoldNorm(gate, noBias, ln2W, ln2B, 1, layerNorm, centreRows: false);
+            (wGate, _) = FoldNorm(gate, noBias, ln2W, ln2B, 1, layerNorm, centreRows: false, overwrite);
         }
 
         double[] bOut = HostDouble.From(mlp.BOut);
@@ -118,7 +125,7 @@ public static class WeightProcessing
         var host = HostKernels.Shared;
         return new MlpWeights<TScalar>(
             wIn, HostDouble.To<TScalar>(host, bIn, l, mlp.DMlp),
-            layerNorm ? Write(mlp.WOut, null, 1, null, centreRows: true) : Keep(mlp.WOut), HostDouble.To<TScalar>(host, bOut, l, d),
+            layerNorm ? Write(mlp.WOut, null, 1, null, centreRows: true, overwrite) : Keep(mlp.WOut), HostDouble.To<TScalar>(host, bOut, l, d),
             wGate);
     }
 
@@ -165,10 +172,10 @@ public static class WeightProcessing
     /// Folds a norm into the matrices <c>W [..., rows = d, cols]</c> that read from it, and their biases
     /// <c>[..., cols]</c>: <c>b += Wᵀ·ln.b</c>, then <c>W = W ⊙ ln.w[:, None]</c>, centred over the rows when
     /// <paramref name="centreColumns"/> (LayerNorm) and each row then centred too when <paramref name="centreRows"/>.
-    /// Matrix <c>i</c> uses norm <c>i / perNorm</c>.
+    /// Matrix <c>i</c> uses norm <c>i / perNorm</c>; the result overwrites <paramref name="weight"/> as <see cref="Write"/> says.
     /// </summary>
     private static (StridedTensor<TScalar> W, double[] B) FoldNorm<TScalar>(
-        StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool centreColumns, bool centreRows)
+        StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool centreColumns, bool centreRows, bool overwrite)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
@@ -197,20 +204,23 @@ public static class WeightProcessing
                 columnMean[matrix * cols + c] = sum / rows;
             }
         });
-        return (Write(weight, lnW, perNorm, centreColumns ? columnMean : null, centreRows), b);
+        return (Write(weight, lnW, perNorm, centreColumns ? columnMean : null, centreRows, overwrite), b);
     }
 
     /// <summary>
-    /// A new host tensor <c>round(W[i, r, c]·scale[i / perNorm, r] − columnMean[i, c])</c> (scale 1 and mean 0 where
+    /// A host tensor <c>round(W[i, r, c]·scale[i / perNorm, r] − columnMean[i, c])</c> (scale 1 and mean 0 where
     /// null), each row then centred when <paramref name="centreRows"/>: computed in float64 a tile of rows at a time and
-    /// rounded once, with no float64 copy of the whole tensor.
+    /// rounded once, with no float64 copy of the whole tensor. With <paramref name="overwrite"/> and a contiguous host
+    /// <paramref name="weight"/> the result is a view of <paramref name="weight"/>'s memory, written over it: each tile
+    /// reads only the rows it then writes, so no task reads what another wrote.
     /// </summary>
-    private static StridedTensor<TScalar> Write<TScalar>(StridedTensor<TScalar> weight, double[]? scale, int perNorm, double[]? columnMean, bool centreRows)
+    private static StridedTensor<TScalar> Write<TScalar>(StridedTensor<TScalar> weight, double[]? scale, int perNorm, double[]? columnMean, bool centreRows, bool overwrite)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
         int rows = weight.Dim(-2), cols = weight.Dim(-1);
-        var result = StridedTensor<TScalar>.Zeros(HostKernels.Shared, weight.Shape.ToArray());
+        bool inPlace = overwrite && weight.IsContiguous && weight.Offset == 0 && weight.Buffer is HostBuffer<TScalar>;
+        var result = inPlace ? Keep(weight) : StridedTensor<TScalar>.Zeros(HostKernels.Shared, weight.Shape.ToArray());
         var output = ((HostBuffer<TScalar>)result.Buffer).Array;
 
         // A tile of 16 rows reads a transposed source (the tied W_U) a cache line at a time.

@@ -21,6 +21,7 @@ public sealed class CircuitsCommandTests : IDisposable
     [Theory]
     [InlineData("processed", new string[0])]
     [InlineData("unprocessed", new[] { "--no-processing" })]
+    [InlineData("processed", new[] { "--no-composition" })]
     public void Dev_checkpoint_copying_scores_equal_TransformerLens(string variant, string[] extra)
     {
         string output = Path.Combine(_work.FullName, "out");
@@ -43,12 +44,16 @@ public sealed class CircuitsCommandTests : IDisposable
         var model = json.RootElement.GetProperty("model");
         Assert.False(model.GetProperty("synthetic").GetBoolean());
         Assert.Equal(variant == "processed", model.GetProperty("processing").GetBoolean());
+        bool composition = !extra.Contains("--no-composition");
+        Assert.Equal(composition ? JsonValueKind.Object : JsonValueKind.Null, json.RootElement.GetProperty("composition_scores").ValueKind);
+        Assert.Equal(composition, json.RootElement.GetProperty("timings_ms").TryGetProperty("composition", out _));
+        string[] compositionCharts = composition ? ["k_composition_scores.png", "q_composition_scores.png", "v_composition_scores.png"] : [];
         Assert.Equal(
-            ["L1H0_eigenvalues.png", "L1H1_eigenvalues.png", "circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png", "k_composition_scores.png",
-             "ov_copying_scores.png", "q_composition_scores.png", "qk_copying_scores.png", "report.html", "v_composition_scores.png"],
+            new[] { "L1H0_eigenvalues.png", "L1H1_eigenvalues.png", "circuits.csv", "circuits.json", "copying_scores_scatter.png", "full_ov_copying_scores.png",
+                    "ov_copying_scores.png", "qk_copying_scores.png", "report.html" }.Concat(compositionCharts).Order(StringComparer.Ordinal),
             Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("L1H0", stdout, StringComparison.Ordinal);
-        Assert.Contains("Wrote 12 files to", stdout, StringComparison.Ordinal);
+        Assert.Contains($"Wrote {(composition ? 12 : 9)} files to", stdout, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "tokens shown as ids"));
         Assert.False(json.RootElement.GetProperty("top_tokens")[0].TryGetProperty("tokens", out _));
     }

@@ -41,6 +41,7 @@ public sealed class CircuitsWriterTests
         Assert.Equal(report.OvSingularValues[2][1], Doubles(root.GetProperty("ov_singular_values")[2][1]));
         Assert.Equal(report.OvEigenvalues.Real[1][0], Doubles(root.GetProperty("ov_eigenvalues").GetProperty("real")[1][0]));
         Assert.Equal(report.FullOvEigenvalues.Imag[2][1], Doubles(root.GetProperty("full_ov_eigenvalues").GetProperty("imag")[2][1]));
+        Assert.NotNull(report.CompositionScores);
         foreach (var (key, table) in new[] { ("q", report.CompositionScores.Q), ("k", report.CompositionScores.K), ("v", report.CompositionScores.V) })
         {
             var scores = root.GetProperty("composition_scores").GetProperty(key);

@@ -144,6 +144,7 @@ public abstract class ModelFamilyParityTests : IDisposable
         Close.All(Reference(circuits, "OV", "norm"), Flat(report.OvNorms), 0, norm * sMax, $"{label} OV norm");
 
         var composition = circuits.GetProperty("composition_scores");
+        Assert.NotNull(report.CompositionScores);
         foreach (var (mode, table) in new[] { ("Q", report.CompositionScores.Q), ("K", report.CompositionScores.K), ("V", report.CompositionScores.V) })
         {
             Close.All(ReferenceFiles.Real(composition.GetProperty(mode)).Data, [.. table.SelectMany(a => a.SelectMany(b => b.SelectMany(c => c)))], 0, score, $"{label} {mode}-composition");

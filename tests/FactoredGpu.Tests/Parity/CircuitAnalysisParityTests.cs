@@ -113,6 +113,7 @@ public sealed class CircuitAnalysisParityTests
         Close.All(ReferenceFiles.Real(circuits.GetProperty("OV").GetProperty("norm")).Data, Flat(report.OvNorms), 0, norm * Math.Max(1, sMax), "OV norm");
 
         // all_composition_scores: the unmasked scores, zero where layer2 <= layer1 ([3, 2, 3, 2]: layer1 = i / 12, layer2 = i / 2 % 3).
+        Assert.NotNull(report.CompositionScores);
         foreach (var (mode, table) in new[] { ("Q", report.CompositionScores.Q), ("K", report.CompositionScores.K), ("V", report.CompositionScores.V) })
         {
             double[] unmasked = ReferenceFiles.Real(circuits.GetProperty("composition_scores_unmasked").GetProperty(mode)).Data;

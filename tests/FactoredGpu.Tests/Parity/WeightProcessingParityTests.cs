@@ -54,6 +54,37 @@ public sealed class WeightProcessingParityTests
         Assert.Equal(withMlp.WU.ToArray(), without.WU.ToArray());
     }
 
+    [Theory]
+    [InlineData("dev_gpt2")]
+    [InlineData("dev_llama_gqa")]
+    public void Processing_over_its_input_equals_processing_a_copy_and_reuses_the_input_memory(string checkpoint)
+    {
+        // LayerNorm (GPT-2) rewrites every matrix; RMSNorm (Llama, GQA, untied) rewrites W_Q, W_K, W_V, W_U and keeps W_E, W_O.
+        string path = ReferenceFiles.PathOf(checkpoint == "dev_gpt2" ? "dev_gpt2.safetensors" : checkpoint);
+        var options = new ModelLoadOptions { Heads = checkpoint == "dev_gpt2" ? 2 : null, IncludeMlp = true };
+        using var kept = TransformerCheckpoint.Load<double>(path, options);
+        using var overwritten = TransformerCheckpoint.Load<double>(path, options);
+        using var copy = WeightProcessing.Process(kept);
+        using var inPlace = WeightProcessing.Process(overwritten, overwrite: true);
+
+        (string Name, Func<TransformerWeights<double>, StridedTensor<double>> Get)[] matrices =
+            [("W_E", w => w.WE), ("W_Q", w => w.WQ), ("W_K", w => w.WK), ("W_V", w => w.WV), ("W_O", w => w.WO), ("W_U", w => w.WU),
+             ("b_O", w => w.BO), ("b_U", w => w.BU), ("W_in", w => w.Mlp!.WIn), ("W_out", w => w.Mlp!.WOut)];
+        foreach (var (name, get) in matrices)
+        {
+            Assert.True(get(copy).ToArray().SequenceEqual(get(inPlace).ToArray()), name);
+        }
+
+        // GPT-2's tied W_U is a transposed view of W_E, not contiguous: it gets new memory; LayerNorm rewrites W_E and W_O too.
+        var rewritten = checkpoint == "dev_gpt2" ? matrices[..5] : [.. matrices[1..4], matrices[5]];
+        foreach (var (name, get) in rewritten)
+        {
+            Assert.Same(get(overwritten).Buffer, get(inPlace).Buffer);
+            Assert.NotSame(get(kept).Buffer, get(copy).Buffer);
+            Assert.False(get(kept).ToArray().SequenceEqual(get(copy).ToArray()), $"{name} was left unchanged by processing");
+        }
+    }
+
     [Fact]
     public void Mis_shaped_weights_are_rejected_naming_the_tensor_and_both_shapes()
     {

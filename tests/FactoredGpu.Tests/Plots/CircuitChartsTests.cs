@@ -14,7 +14,8 @@ public sealed class CircuitChartsTests
     public void Composition_grid_puts_each_head_pair_at_row_earlier_head_and_column_later_head()
     {
         var report = SampleReports.Create(layers: 3, heads: 2).Report;
-        var chart = CircuitCharts.Composition("k", "K", report.CompositionScores.K);
+        var table = Assert.IsType<CompositionTable>(report.CompositionScores);
+        var chart = CircuitCharts.Composition("k", "K", table.K);
 
         Assert.Equal(["L0H0", "L0H1", "L1H0", "L1H1", "L2H0", "L2H1"], chart.RowLabels);
         Assert.Equal(chart.RowLabels, chart.ColumnLabels);
@@ -22,7 +23,7 @@ public sealed class CircuitChartsTests
         {
             for (int column = 0; column < 6; column++)
             {
-                Assert.Equal(report.CompositionScores.K[row / 2][row % 2][column / 2][column % 2], chart.Values[row][column]);
+                Assert.Equal(table.K[row / 2][row % 2][column / 2][column % 2], chart.Values[row][column]);
             }
         }
 
