@@ -9,7 +9,8 @@ namespace FactoredGpu.Bench.Scale;
 /// temporary folder, runs the built <c>factored circuits --weights</c> on it as a child process (the CLI's own code path,
 /// from process start to the files written) with <c>--no-composition</c>, and reports the stage times the CLI wrote into
 /// <c>circuits.json</c>, the child's peak resident set (its VmHWM, polled) and GFLOP/s against the targets. The
-/// temporary folder is deleted afterwards, also on failure, Ctrl-C or SIGTERM.
+/// temporary folder is deleted afterwards, also on failure; Ctrl-C and SIGTERM try to (a SIGTERM while writing was seen to
+/// leave it behind: see bench/RESULTS.md).
 /// </summary>
 internal static class ScaleBenchmark
 {
