@@ -24,7 +24,7 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
     private readonly Stopwatch _clock = new();
     private string? _stage;
     private double _fraction = double.NaN;
-    private bool _shown;
+    private bool _shown, _silenced;
     private int _ticks, _width;
 
     /// <summary>Progress on <paramref name="writer"/>; <paramref name="interactive"/> when it is a terminal.</summary>
@@ -77,6 +77,11 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
     {
         lock (_lock)
         {
+            if (_silenced)
+            {
+                return;
+            }
+
             if (value.Stage != _stage)
             {
                 Finish();
@@ -92,6 +97,19 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
             {
                 _fraction = value.Fraction;
             }
+        }
+    }
+
+    /// <summary>
+    /// Abandons the current stage and prints nothing more: called when the run is interrupted, so that a stage finishing
+    /// after the signal cannot print "done" after (or around) the interruption line.
+    /// </summary>
+    public void Silence()
+    {
+        lock (_lock)
+        {
+            Abandon();
+            _silenced = true;
         }
     }
 
@@ -111,7 +129,7 @@ internal sealed class StageProgress : IProgress<CircuitProgress>, IDisposable
     {
         lock (_lock)
         {
-            if (_stage is null || _clock.Elapsed < _threshold)
+            if (_silenced || _stage is null || _clock.Elapsed < _threshold)
             {
                 return;
             }

@@ -99,6 +99,7 @@ internal static class CircuitsCommand
         // Before the long work: an unwritable --out fails now, not after the analysis.
         using var staging = StagingDirectory.Create(arguments.Out);
         using var removeOnCancel = cancellationToken.Register(staging.Dispose);
+        using var silenceOnCancel = cancellationToken.Register(progress.Silence);
         var timings = new List<KeyValuePair<string, double>>();
         var raw = progress.Run("load", timings, () => arguments.Weights is null
             ? SyntheticGpt2.Create<float>()

@@ -31,6 +31,30 @@ public sealed class StageProgressTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void After_an_interruption_a_stage_that_still_completes_prints_nothing(bool interactive)
+    {
+        using var writer = new StringWriter();
+        using (var progress = new StageProgress(writer, interactive, TimeSpan.Zero))
+        {
+            var timings = new List<KeyValuePair<string, double>>();
+            int result = progress.Run("process", timings, () =>
+            {
+                Thread.Sleep(250);
+                progress.Silence();
+                return 7;
+            });
+            Assert.Equal(7, result);
+            progress.Run("ov", timings, () => 1);
+        }
+
+        string text = writer.ToString();
+        Assert.DoesNotContain("done", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ov", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void A_failed_stage_is_never_reported_done(bool interactive)
     {
         using var writer = new StringWriter();
