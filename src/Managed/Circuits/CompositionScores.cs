@@ -1,4 +1,5 @@
 using System.Numerics;
+using FactoredGpu.LinearAlgebra;
 
 namespace FactoredGpu.Circuits;
 
@@ -50,6 +51,10 @@ public static class CompositionScores
             throw new ArgumentException($"The circuits live on different backends ({left.Backend.Kind}, {right.Backend.Kind}); {shapes}.");
         }
 
+        // Scores do not change when a circuit is multiplied by a number; powers of two keep its Grams in range.
+        using var leftScaled = FactorScaling.Normalize(left);
+        using var rightScaled = FactorScaling.Normalize(right);
+        (left, right) = (leftScaled, rightScaled);
         int nLeft = left.NDim - 2, nRight = right.NDim - 2;
 
         // TransformerLens unsqueezes left at the end and right at the front, so every left matrix meets every right one.
@@ -144,6 +149,10 @@ public static class CompositionScores
             throw new ArgumentException($"The circuits live on different backends ({ov.Backend.Kind}, {qk.Backend.Kind}); shapes were OV: {Shapes.Format(ov.Shape)}, QK: {Shapes.Format(qk.Shape)}.");
         }
 
+        // Scores do not change when a circuit is multiplied by a number; powers of two keep its Grams in range.
+        using var ovScaled = FactorScaling.Normalize(ov);
+        using var qkScaled = FactorScaling.Normalize(qk);
+        (ov, qk) = (ovScaled, qkScaled);
         using var qkT = qk.T;
         using var ovNorms = ov.Norm();
         double[] leftNorms = HostDouble.From(ovNorms);

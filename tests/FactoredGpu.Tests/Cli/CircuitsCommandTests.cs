@@ -162,6 +162,29 @@ public sealed class CircuitsCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_d_model_too_large_for_one_array_is_one_line_naming_the_file_and_the_sizes()
+    {
+        // Only W_E [50257, 2000000] is declared; its 402 GB of data are a sparse hole, never read.
+        const int vocabulary = 50257, dModel = 2_000_000;
+        long bytes = (long)vocabulary * dModel * 4;
+        string folder = Directory.CreateDirectory(Path.Combine(_work.FullName, "huge")).FullName, weights = Path.Combine(folder, "model.safetensors");
+        string header = $$"""{"wte.weight": {"dtype": "F32", "shape": [{{vocabulary}}, {{dModel}}], "data_offsets": [0, {{bytes}}]} }""";
+        using (var stream = File.Create(weights))
+        {
+            stream.Write(SafetensorsWriter.Assemble(System.Text.Encoding.UTF8.GetBytes(header), []));
+            stream.SetLength(stream.Length + bytes);
+        }
+
+        File.WriteAllText(Path.Combine(folder, "config.json"), $$"""{"model_type": "gpt2", "n_head": 16, "n_embd": {{dModel}}, "n_layer": 1, "vocab_size": {{vocabulary}}}""");
+        var (code, stdout, error) = CliTests.Run("circuits", "--weights", weights, "--out", Path.Combine(_work.FullName, "out"));
+
+        Assert.Equal(CommandLine.BadInput, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith($"factored: {weights}: TransformerLens embed.W_E 50257 × 2000000 = 100514000000 elements is more than one array holds", error, StringComparison.Ordinal);
+        Assert.Empty(stdout);
+    }
+
+    [Fact]
     public void Top_k_beyond_the_vocabulary_or_below_one()
     {
         AssertBadInput("--top-k", "--weights", ReferenceFiles.PathOf("dev_gpt2.safetensors"), "--heads", "2", "--top-k", "41");

@@ -128,6 +128,35 @@ public sealed class Gpt2CheckpointTests : IDisposable
         Assert.Null(noMlp.Ln2W);
     }
 
+    [Fact]
+    public void A_vocabulary_too_large_for_one_array_is_one_line_naming_the_file_and_the_sizes()
+    {
+        // wte [200000000, 16]: 3.2e9 elements, declared in the header, its 12.8 GB of data a sparse hole.
+        const int vocabulary = 200_000_000;
+        byte[] small = SafetensorsWriter.Build(DevEntries().Where(e => e.Name != "wte.weight"));
+        long headerLength = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(small);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(small.AsSpan(8, (int)headerLength))!.AsObject();
+        long dataLength = small.Length - 8 - headerLength, hugeLength = (long)vocabulary * 16 * 4;
+        header["wte.weight"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["dtype"] = "F32",
+            ["shape"] = new System.Text.Json.Nodes.JsonArray(vocabulary, 16),
+            ["data_offsets"] = new System.Text.Json.Nodes.JsonArray(dataLength, dataLength + hugeLength),
+        };
+        byte[] headerBytes = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        string path = Path.Combine(_directory, "huge.safetensors");
+        using (var stream = File.Create(path))
+        {
+            stream.Write(SafetensorsWriter.Assemble(headerBytes, small.AsSpan((int)(8 + headerLength)).ToArray()));
+            stream.SetLength(stream.Length + hugeLength);
+        }
+
+        var e = Assert.Throws<InvalidDataException>(() => Load<float>(path, 2));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("200000000 × 16 = 3200000000 elements is more than one array holds", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Loads with the MLPs, as the state-dict comparisons need.</summary>
     private static TransformerWeights<T> Load<T>(string path, int? heads)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>

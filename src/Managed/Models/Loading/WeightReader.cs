@@ -29,7 +29,7 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
     public StridedTensor<T> Read(string tlName, TensorSource source)
     {
         var view = source.View;
-        var result = StridedTensor<T>.Zeros(HostKernels.Shared, view.Shape);
+        var result = Allocate(tlName, view.Shape);
         bool matrix = view.Stored.Length == 2 && view.Offset == 0;
         bool asStored = matrix && view.Shape.SequenceEqual(view.Stored) && view.Strides.SequenceEqual([view.Stored[1], 1L]);
         bool transposed = matrix && view.Shape.SequenceEqual([view.Stored[1], view.Stored[0]]) && view.Strides.SequenceEqual([1L, view.Stored[1]]);
@@ -55,7 +55,7 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
     public StridedTensor<T>[] StackTogether(params (string TlName, LayerSource Source)[] parts)
     {
         int layers = config.NLayers;
-        var results = parts.Select(p => StridedTensor<T>.Zeros(HostKernels.Shared, [layers, .. p.Source.View.Shape])).ToArray();
+        var results = parts.Select(p => Allocate(p.TlName.Replace("{0}", "*", StringComparison.Ordinal), [layers, .. p.Source.View.Shape])).ToArray();
         for (int layer = 0; layer < layers; layer++)
         {
             string at = layer.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -77,6 +77,25 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
 
     /// <summary>Drops the kept tensor.</summary>
     public void Dispose() => (_lastName, _last) = (null, []);
+
+    /// <summary>A zero host tensor of <paramref name="shape"/>, or one line naming the file and the sizes when it is more than one array holds.</summary>
+    private StridedTensor<T> Allocate(string tlName, int[] shape)
+    {
+        Int128 elements = 1;
+        foreach (int dim in shape)
+        {
+            elements *= dim;
+        }
+
+        if (elements > Array.MaxLength)
+        {
+            throw new InvalidDataException(
+                $"{files.Source}: TransformerLens {tlName} {string.Join(" × ", shape)} = {elements} elements is more than one array holds ({Array.MaxLength}); " +
+                $"{configSource} gives n_layers {config.NLayers}, n_heads {config.NHeads}, d_model {config.DModel}, d_head {config.DHead}, d_vocab {config.DVocab}.");
+        }
+
+        return StridedTensor<T>.Zeros(HostKernels.Shared, shape);
+    }
 
     private static T[] Host(StridedTensor<T> tensor) => ((HostBuffer<T>)tensor.Buffer).Array;
 
