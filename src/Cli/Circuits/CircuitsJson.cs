@@ -57,7 +57,8 @@ internal static class CircuitsJson
         EigenvalueTable FullOvEigenvalues,
         double[][][] OvSingularValues,
         double[][] OvNorms,
-        CompositionTable? CompositionScores,
+        // Written as null with --no-composition (the documented schema), unlike the absent-when-null token texts.
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] CompositionTable? CompositionScores,
         IReadOnlyList<HeadTokens> TopTokens,
         OrderedDictionary<string, double> TimingsMs);
 
