@@ -72,8 +72,7 @@ public sealed class IlgpuKernels : IKernels
 
         lock (_stream)
         {
-            View(destination).SubView(destinationOffset, source.Length)
-                .CopyFromCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source), source.Length);
+            IlgpuMemory.CopyFromHost(source, View(destination).SubView(destinationOffset, source.Length));
         }
     }
 
@@ -90,8 +89,7 @@ public sealed class IlgpuKernels : IKernels
 
         lock (_stream)
         {
-            View(source).SubView(sourceOffset, destination.Length)
-                .CopyToCPU(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination), destination.Length);
+            IlgpuMemory.CopyToHost(View(source).SubView(sourceOffset, destination.Length), destination);
         }
     }
 
