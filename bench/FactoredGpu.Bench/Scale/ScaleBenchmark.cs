@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace FactoredGpu.Bench.Scale;
@@ -9,8 +10,8 @@ namespace FactoredGpu.Bench.Scale;
 /// temporary folder, runs the built <c>factored circuits --weights</c> on it as a child process (the CLI's own code path,
 /// from process start to the files written) with <c>--no-composition</c>, and reports the stage times the CLI wrote into
 /// <c>circuits.json</c>, the child's peak resident set (its VmHWM, polled) and GFLOP/s against the targets. The
-/// temporary folder is deleted afterwards, also on failure; Ctrl-C and SIGTERM try to (a SIGTERM while writing was seen to
-/// leave it behind: see bench/RESULTS.md).
+/// temporary folder is deleted afterwards, also on failure: Ctrl-C, SIGTERM and SIGHUP cancel the writing (or kill the
+/// child) and the run unwinds through the deletion before the process exits.
 /// </summary>
 internal static class ScaleBenchmark
 {
@@ -32,44 +33,29 @@ internal static class ScaleBenchmark
         string folder = Path.Combine(root, "model"), outDir = Path.Combine(root, "out");
         using var cancel = new CancellationTokenSource();
         Process? child = null;
-        int cleaned = 0;
-        void CleanUp()
+        void KillChild()
         {
-            if (Interlocked.Exchange(ref cleaned, 1) == 0)
-            {
-                try
-                {
-                    child?.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                    // It had exited.
-                }
-
-                if (Directory.Exists(root))
-                {
-                    Directory.Delete(root, recursive: true);
-                }
-            }
-        }
-
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            e.Cancel = true;
-            cancel.Cancel();
             try
             {
                 child?.Kill(entireProcessTree: true);
             }
             catch (InvalidOperationException)
             {
-                // Not started or already exited.
+                // Not started, or it had exited.
             }
         }
 
-        void OnExit(object? sender, EventArgs e) => CleanUp();
-        Console.CancelKeyPress += OnCancel;
-        AppDomain.CurrentDomain.ProcessExit += OnExit;
+        // Every stop signal only cancels: the main thread, not a handler racing it, deletes the folder in its finally.
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            cancel.Cancel();
+            KillChild();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         try
         {
             Directory.CreateDirectory(folder);
@@ -119,9 +105,13 @@ internal static class ScaleBenchmark
         }
         finally
         {
-            CleanUp();
-            Console.CancelKeyPress -= OnCancel;
-            AppDomain.CurrentDomain.ProcessExit -= OnExit;
+            KillChild();
+
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+
             output.WriteLine($"Deleted {root}.");
         }
     }

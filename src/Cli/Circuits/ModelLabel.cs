@@ -8,8 +8,9 @@ internal static class ModelLabel
     /// <summary><c>SYNTHETIC model</c> for the embedded model, the checkpoint's file name otherwise: the suffix of every plot title.</summary>
     public static string Short(ModelSummary model) => model.Synthetic ? "SYNTHETIC model" : Path.GetFileName(model.Source);
 
-    /// <summary>The model's name with its dimensions and whether its weights were processed.</summary>
+    /// <summary>The model's name with its architecture, dimensions (key/value heads where they are fewer) and whether its weights were processed.</summary>
     public static string Title(ModelSummary model) =>
         (model.Synthetic ? "SYNTHETIC model, not trained weights" : Path.GetFileName(model.Source)) +
-        $" ({model.NLayers} layers x {model.NHeads} heads, d_model {model.DModel}, d_head {model.DHead}, d_vocab {model.DVocab}, {(model.Processing ? "processed" : "unprocessed")} weights)";
+        $" ({model.Architecture}, {model.NLayers} layers x {model.NHeads} heads{(model.NKeyValueHeads < model.NHeads ? $" ({model.NKeyValueHeads} key/value heads)" : "")}, " +
+        $"d_model {model.DModel}, d_head {model.DHead}, d_vocab {model.DVocab}, {(model.Processing ? "processed" : "unprocessed")} weights)";
 }

@@ -106,7 +106,8 @@ internal static class CircuitsCommand
             : TransformerCheckpoint.Load<float>(arguments.Weights, new ModelLoadOptions { Heads = arguments.Heads }));
         var model = arguments.Weights is null
             ? SyntheticGpt2.Summary(SyntheticGpt2.DefaultSeed, arguments.Processing)
-            : new ModelSummary(raw.NLayers, raw.NHeads, raw.DModel, raw.DHead, raw.DVocab, Synthetic: false, arguments.Processing, Path.GetFullPath(arguments.Weights));
+            : new ModelSummary(raw.NLayers, raw.NHeads, raw.DModel, raw.DHead, raw.DVocab, Synthetic: false, arguments.Processing, Path.GetFullPath(arguments.Weights),
+                raw.Config.Architecture, raw.Config.NKeyValueHeads);
         var (tokenVocabulary, tokens) = TokenSource.For(arguments.Weights);
         ConsoleSummary.WriteHeader(output, model, accelerator, tokens);
         if (arguments.TopK > model.DVocab)

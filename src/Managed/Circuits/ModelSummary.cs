@@ -9,5 +9,7 @@ namespace FactoredGpu.Circuits;
 /// <param name="Synthetic"><see langword="true"/> for the embedded synthetic model, not trained weights.</param>
 /// <param name="Processing"><see langword="true"/> when TransformerLens's default weight processing was applied.</param>
 /// <param name="Source">Where the weights came from: a checkpoint path, or a description of the synthetic model.</param>
+/// <param name="Architecture">The Hugging Face architecture the weights were read as, e.g. <c>LlamaForCausalLM</c>.</param>
+/// <param name="NKeyValueHeads">Key/value heads per block <c>KV</c>: <c>H</c> without grouped-query attention.</param>
 public sealed record ModelSummary(
-    int NLayers, int NHeads, int DModel, int DHead, int DVocab, bool Synthetic, bool Processing, string Source);
+    int NLayers, int NHeads, int DModel, int DHead, int DVocab, bool Synthetic, bool Processing, string Source, string Architecture, int NKeyValueHeads);

@@ -52,19 +52,46 @@ internal static unsafe class SafetensorsConversion
         }
     }
 
-    // A bfloat16 is the upper 16 bits of a binary32: shift into place, then widen to T if T is double.
+    /// <summary>Elements converted at a time into a stack buffer on the way to <see cref="double"/>.</summary>
+    private const int DoubleChunk = 2048;
+
+    // A bfloat16 is the upper 16 bits of a binary32: widen each to 32 bits and shift it into place, straight into a float
+    // destination, or through a small stack buffer when T is double.
     private static void FromBFloat16<T>(ReadOnlySpan<ushort> source, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int Chunk = 1 << 16;
-        var buffer = new uint[Math.Min(Chunk, source.Length)];
-        for (var start = 0; start < source.Length; start += Chunk)
+        if (typeof(T) == typeof(float))
         {
-            var length = Math.Min(Chunk, source.Length - start);
-            var bits = buffer.AsSpan(0, length);
-            TensorPrimitives.ConvertTruncating(source.Slice(start, length), bits);
-            TensorPrimitives.ShiftLeft(bits, 16, bits);
-            Widen(MemoryMarshal.Cast<uint, float>(bits), destination.Slice(start, length));
+            ToSingle(source, MemoryMarshal.Cast<T, uint>(destination));
+            return;
+        }
+
+        Span<uint> bits = stackalloc uint[DoubleChunk];
+        for (var start = 0; start < source.Length; start += DoubleChunk)
+        {
+            var length = Math.Min(DoubleChunk, source.Length - start);
+            ToSingle(source.Slice(start, length), bits);
+            Widen<float, T>(MemoryMarshal.Cast<uint, float>(bits[..length]), destination.Slice(start, length));
+        }
+    }
+
+    /// <summary>The binary32 bit patterns of <paramref name="source"/>'s bfloat16 values, a vector at a time.</summary>
+    private static void ToSingle(ReadOnlySpan<ushort> source, Span<uint> destination)
+    {
+        int i = 0, width = Vector<ushort>.Count, half = Vector<uint>.Count;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= source.Length - width; i += width)
+            {
+                Vector.Widen(new Vector<ushort>(source[i..]), out Vector<uint> low, out Vector<uint> high);
+                (low << 16).CopyTo(destination[i..]);
+                (high << 16).CopyTo(destination[(i + half)..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] = (uint)source[i] << 16;
         }
     }
 }

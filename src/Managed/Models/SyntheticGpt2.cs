@@ -97,5 +97,5 @@ public static class SyntheticGpt2
     /// <param name="processing">Whether TransformerLens's default weight processing was applied before the analysis.</param>
     /// <returns>The summary, <c>Source</c> = <c>synthetic GPT-2-small (seed N)</c>.</returns>
     public static ModelSummary Summary(int seed, bool processing) =>
-        new(Layers, Heads, DModel, DHead, Vocab, Synthetic: true, processing, $"synthetic GPT-2-small (seed {seed})");
+        new(Layers, Heads, DModel, DHead, Vocab, Synthetic: true, processing, $"synthetic GPT-2-small (seed {seed})", "GPT2LMHeadModel", Heads);
 }

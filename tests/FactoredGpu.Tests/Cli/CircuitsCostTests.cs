@@ -29,6 +29,6 @@ public sealed class CircuitsCostTests
 
         Assert.NotNull(warning);
         Assert.Matches(@"^factored: ilgpu-cpu .* a correctness backend \(about 0\.1 GFLOP/s\): this model needs about 1\d\d GFLOP, so roughly 2\d minutes; ", warning);
-        Assert.Null(CircuitsCost.IlgpuCpuWarning(new ModelSummary(3, 2, 16, 8, 40, Synthetic: false, Processing: true, "dev"), topTokenHeads: 5));
+        Assert.Null(CircuitsCost.IlgpuCpuWarning(new ModelSummary(3, 2, 16, 8, 40, Synthetic: false, Processing: true, "dev", "GPT2LMHeadModel", 2), topTokenHeads: 5));
     }
 }

@@ -32,7 +32,7 @@ internal static class SampleReports
 
         var report = new CircuitReport
         {
-            Model = new ModelSummary(layers, heads, 4 * dHead, dHead, 50, synthetic, Processing: true, source),
+            Model = new ModelSummary(layers, heads, 4 * dHead, dHead, 50, synthetic, Processing: true, source, "GPT2LMHeadModel", heads),
             OvCopyingScores = ov,
             QkCopyingScores = qk,
             FullOvCopyingScores = full,

@@ -86,7 +86,10 @@ public abstract class ModelFamilyParityTests : IDisposable
         }
 
         var config = Model.Config;
-        Assert.Equal(config.NHeads, json.RootElement.GetProperty("model").GetProperty("n_heads").GetInt32());
+        var model = json.RootElement.GetProperty("model");
+        Assert.Equal(config.NHeads, model.GetProperty("n_heads").GetInt32());
+        Assert.Equal(config.NKeyValueHeads, model.GetProperty("n_key_value_heads").GetInt32());
+        Assert.Equal(config.Architecture, model.GetProperty("architecture").GetString());
     }
 
     private protected TransformerWeights<T> Load<T>()
@@ -127,7 +130,7 @@ public abstract class ModelFamilyParityTests : IDisposable
 
         var circuits = variant.GetProperty("circuits");
         var config = model.Config;
-        var summary = new ModelSummary(config.NLayers, config.NHeads, config.DModel, config.DHead, config.DVocab, Synthetic: false, state == "processed", Model.Checkpoint);
+        var summary = new ModelSummary(config.NLayers, config.NHeads, config.DModel, config.DHead, config.DVocab, Synthetic: false, state == "processed", Model.Checkpoint, config.Architecture, config.NKeyValueHeads);
         var report = CircuitAnalysis.Run(model, summary, HostKernels.Shared, new CircuitAnalysisOptions { TopTokenHeads = 2, TopK = 3 });
         static double[] Flat(double[][] x) => [.. x.SelectMany(r => r)];
         static double[] Flat3(double[][][] x) => [.. x.SelectMany(r => r.SelectMany(h => h))];

@@ -100,6 +100,26 @@ public sealed class SafetensorsFileTests : IDisposable
     }
 
     [Fact]
+    public void A_bfloat16_tensor_large_enough_to_convert_on_every_core_reads_exactly_as_float_and_double()
+    {
+        // 1031 × 1017 elements: a part on each core (from 2¹⁸ elements per core on), neither a multiple of the vector width,
+        // stored 6 bytes into the data (after a 3-element F16), so no part starts aligned; every value is exact in
+        // bfloat16 (8 significant bits), with fractions, negatives and -0.
+        const int Rows = 1031, Cols = 1017, Length = Rows * Cols;
+        var values = Enumerable.Range(0, Length).Select(i => (i % 7 == 3 ? -1f : 1f) * (i % 255) * MathF.Pow(2, (i % 13) - 9)).ToArray();
+        values[Length - 1] = -0f;
+        var path = Write(SafetensorsWriter.Build([SafetensorsWriter.F16("odd", [3], (Half)1, (Half)2, (Half)3), SafetensorsWriter.BF16("big", [Rows, Cols], values)]));
+        using var file = SafetensorsFile.Open(path);
+        float[] asFloat = file.Read<float>("big").ToArray();
+        double[] asDouble = file.Read<double>("big").ToArray();
+        for (int i = 0; i < Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(values[i]) == BitConverter.SingleToInt32Bits(asFloat[i]), $"float element {i}: {asFloat[i]}, expected {values[i]}");
+            Assert.True(BitConverter.DoubleToInt64Bits(values[i]) == BitConverter.DoubleToInt64Bits(asDouble[i]), $"double element {i}: {asDouble[i]}, expected {values[i]}");
+        }
+    }
+
+    [Fact]
     public void Metadata_is_kept_and_a_missing_tensor_is_named()
     {
         var path = Write(SafetensorsWriter.Build([SafetensorsWriter.F32("x", [1], 1f)], new Dictionary<string, string> { ["format"] = "pt", ["note"] = "é" }));

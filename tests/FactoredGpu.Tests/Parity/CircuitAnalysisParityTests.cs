@@ -66,7 +66,7 @@ public sealed class CircuitAnalysisParityTests
 
     private static ModelSummary Summary<T>(TransformerModel<T> model)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(model.NLayers, model.NHeads, model.Config.DModel, model.Config.DHead, model.Config.DVocab, Synthetic: false, Processing: true, "dev_gpt2 (TransformerLens processed)");
+        new(model.NLayers, model.NHeads, model.Config.DModel, model.Config.DHead, model.Config.DVocab, Synthetic: false, Processing: true, "dev_gpt2 (TransformerLens processed)", model.Config.Architecture, model.Config.NKeyValueHeads);
 
     private static CircuitReport Analyse<T>(string precision, IKernels backend)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -39,7 +39,7 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
         }
         else
         {
-            Gather(Stored(tlName, source.Name, view.Stored), view, Host(result));
+            Gather(Stored(tlName, source.Name, view.Stored), view, Host(result), 0);
         }
 
         return result;
@@ -63,8 +63,7 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
             {
                 var (tlName, source) = parts[i];
                 var output = Host(results[i]);
-                int size = output.Length / layers;
-                Gather(Stored(tlName.Replace("{0}", at, StringComparison.Ordinal), source.Name(layer), source.View.Stored), source.View, output.AsSpan(layer * size, size));
+                Gather(Stored(tlName.Replace("{0}", at, StringComparison.Ordinal), source.Name(layer), source.View.Stored), source.View, output, layer * (output.Length / layers));
             }
         }
 
@@ -129,6 +128,14 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
     {
         var (file, info) = Checked(tlName, hfName, stored);
         int rows = stored[0], cols = stored[1];
+        if (!transposed)
+        {
+            // As stored: convert straight into the result, then check it.
+            file.ReadElements(info, 0, destination.AsSpan(0, checked(rows * cols)));
+            CheckFinite(file, tlName, hfName, destination, 0);
+            return;
+        }
+
         var block = new T[(long)Math.Min(BlockRows, rows) * cols];
         for (int first = 0; first < rows; first += BlockRows)
         {
@@ -136,21 +143,9 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
             var part = block.AsSpan(0, count * cols);
             file.ReadElements(info, (long)first * cols, part);
             CheckFinite(file, tlName, hfName, part, (long)first * cols);
-            if (!transposed)
-            {
-                part.CopyTo(destination.AsSpan(checked(first * cols), part.Length));
-                continue;
-            }
 
-            // destination [cols, rows]: each of its rows takes count consecutive elements from this block's column c.
-            Parallel.For(0, cols, c =>
-            {
-                var target = destination.AsSpan(checked((int)((long)c * rows + first)), count);
-                for (int r = 0; r < count; r++)
-                {
-                    target[r] = block[r * cols + c];
-                }
-            });
+            // destination [cols, rows]: its column block [first, first + count) is this block transposed.
+            TiledCopy(block, new Strided(0, 1, cols), destination, new Strided(first, rows, 1), cols, count);
         }
     }
 
@@ -193,41 +188,57 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
     }
 
     /// <summary>
-    /// Copies the elements of <paramref name="view"/> over <paramref name="source"/> into <paramref name="destination"/>,
-    /// row-major, in 32×32 tiles of the last two axes: a view that transposes (a Linear weight's heads, <c>o_proj</c>) then
-    /// reads each source cache line and page once per tile instead of once per element.
+    /// Copies the elements of <paramref name="view"/> over <paramref name="source"/> into <paramref name="destination"/>
+    /// (from <paramref name="at"/> on), row-major: one <see cref="TiledCopy"/> per matrix of the last two axes.
     /// </summary>
-    private static void Gather(T[] source, TensorView view, Span<T> destination)
+    private static void Gather(T[] source, TensorView view, T[] destination, int at)
     {
-        const int Tile = 32;
         int n = view.Shape.Length;
         int rows = n >= 2 ? view.Shape[^2] : 1, cols = n >= 1 ? view.Shape[^1] : 1;
         long rowStride = n >= 2 ? view.Strides[^2] : 0, columnStride = n >= 1 ? view.Strides[^1] : 0;
-        int size = rows * cols, matrices = size == 0 ? 0 : destination.Length / size;
+        int size = rows * cols, matrices = size == 0 ? 0 : (int)(view.Shape.Aggregate(1L, (product, dim) => product * dim) / size);
         for (int m = 0; m < matrices; m++)
         {
-            long at = view.Offset;
+            long offset = view.Offset;
             for (int axis = n - 3, rest = m; axis >= 0; rest /= view.Shape[axis], axis--)
             {
-                at += rest % view.Shape[axis] * view.Strides[axis];
+                offset += rest % view.Shape[axis] * view.Strides[axis];
             }
 
-            var target = destination.Slice(m * size, size);
-            for (int r0 = 0; r0 < rows; r0 += Tile)
+            TiledCopy(source, new Strided(offset, rowStride, columnStride), destination, new Strided(at + ((long)m * size), cols, 1), rows, cols);
+        }
+    }
+
+    /// <summary>
+    /// Copies a <paramref name="rows"/>×<paramref name="cols"/> matrix between two strided layouts in 32×32 tiles, the
+    /// row tiles spread over the cores: a copy that transposes (a Linear weight's heads, <c>o_proj</c>, <c>lm_head</c>) then
+    /// reads and writes each cache line and page once per tile instead of once per element.
+    /// </summary>
+    private static void TiledCopy(T[] source, Strided from, T[] destination, Strided to, int rows, int cols)
+    {
+        const int Tile = 32;
+        int rowTiles = (rows + Tile - 1) / Tile;
+        HostParallel.For(rowTiles, (long)rows * cols, tile =>
+        {
+            int r0 = tile * Tile, rEnd = Math.Min(r0 + Tile, rows);
+            for (int c0 = 0; c0 < cols; c0 += Tile)
             {
-                for (int c0 = 0; c0 < cols; c0 += Tile)
+                int cEnd = Math.Min(c0 + Tile, cols);
+                for (int r = r0; r < rEnd; r++)
                 {
-                    int rEnd = Math.Min(r0 + Tile, rows), cEnd = Math.Min(c0 + Tile, cols);
-                    for (int r = r0; r < rEnd; r++)
+                    long read = from.At(r, c0), write = to.At(r, c0);
+                    for (int c = c0; c < cEnd; c++, read += from.Col, write += to.Col)
                     {
-                        long row = at + r * rowStride;
-                        for (int c = c0; c < cEnd; c++)
-                        {
-                            target[r * cols + c] = source[row + c * columnStride];
-                        }
+                        destination[write] = source[read];
                     }
                 }
             }
-        }
+        });
+    }
+
+    /// <summary>Where element (r, c) of a matrix lies in a flat array: <c>Offset + r·Row + c·Col</c>.</summary>
+    private readonly record struct Strided(long Offset, long Row, long Col)
+    {
+        public long At(int r, int c) => Offset + (r * Row) + (c * Col);
     }
 }
