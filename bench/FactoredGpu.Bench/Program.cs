@@ -9,11 +9,13 @@ using FactoredGpu.Kernels;
 // --accelerator K is ours, not BenchmarkDotNet's: take it out of the arguments and hand the checked choice to the
 // benchmark processes (BenchmarkDotNet runs each in a child process, which inherits the environment), where the suites'
 // Accelerator parameter source reads it back. --quick and --json PATH are ours too: the quick ratio report; and
-// --scale-8b [--cli PATH]: the synthetic Llama-3-8B-shaped folder through factored circuits.
+// --scale-8b [--cli PATH] [--folder PATH] [--runs N]: the synthetic Llama-3-8B-shaped folder through factored circuits
+// (--folder keeps the model there, and reuses it when a run already wrote it; --runs repeats the CLI and gives best and median).
 var rest = new List<string>();
 bool quick = false, scale = false;
 string json = Path.Combine("bench", "quick-results.json");
-string? cli = null;
+string? cli = null, folder = null;
+int runs = 1;
 for (int i = 0; i < args.Length; i++)
 {
     string? value = args[i] == "--accelerator" && i + 1 < args.Length ? args[++i]
@@ -35,6 +37,18 @@ for (int i = 0; i < args.Length; i++)
     {
         cli = args[++i];
     }
+    else if (args[i] == "--folder" && i + 1 < args.Length)
+    {
+        folder = Path.GetFullPath(args[++i]);
+    }
+    else if (args[i] == "--runs" && i + 1 < args.Length)
+    {
+        if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out runs) || runs < 1)
+        {
+            Console.Error.WriteLine($"FactoredGpu.Bench: --runs needs a whole number of at least 1, not '{args[i]}'.");
+            return 2;
+        }
+    }
     else if (value is null)
     {
         rest.Add(args[i]);
@@ -55,7 +69,7 @@ for (int i = 0; i < args.Length; i++)
 
 if (scale)
 {
-    return ScaleBenchmark.Run(cli, Console.Out);
+    return ScaleBenchmark.Run(cli, folder, runs, Console.Out);
 }
 
 if (!quick)

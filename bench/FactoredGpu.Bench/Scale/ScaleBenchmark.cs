@@ -17,9 +17,16 @@ internal static class ScaleBenchmark
 {
     private const double FullOvTargetS = 40, TotalTargetS = 90, PeakTargetGB = 12;
 
-    /// <summary>Runs the benchmark; <paramref name="cli"/> is the <c>factored</c> executable, else the one built beside this benchmark.</summary>
-    /// <returns>The exit code: 0 when the run completed (whether or not it met the targets), 1 when it failed, 130 on Ctrl-C.</returns>
-    public static int Run(string? cli, TextWriter output)
+    /// <summary>Runs the benchmark.</summary>
+    /// <param name="cli">The <c>factored</c> executable; null: the one built beside this benchmark.</param>
+    /// <param name="keptFolder">
+    /// Null: write the model into a new temporary folder and delete it afterwards. Otherwise the model folder to use and
+    /// keep: read as it is when it already holds a <c>config.json</c> (a folder an earlier run wrote), else written there.
+    /// </param>
+    /// <param name="runs">How many times to run <c>factored circuits</c> on the folder, one after another.</param>
+    /// <param name="output">Where the report goes.</param>
+    /// <returns>The exit code: 0 when every run completed (whether or not it met the targets), 1 when one failed, 130 when cancelled.</returns>
+    public static int Run(string? cli, string? keptFolder, int runs, TextWriter output)
     {
         cli ??= BuiltCli();
         if (!File.Exists(cli))
@@ -30,7 +37,8 @@ internal static class ScaleBenchmark
 
         var shape = Llama8bShape.Llama3_8B;
         string root = Path.Combine(Path.GetTempPath(), $"factored-scale-8b-{Environment.ProcessId}");
-        string folder = Path.Combine(root, "model"), outDir = Path.Combine(root, "out");
+        string folder = keptFolder ?? Path.Combine(root, "model"), outDir = Path.Combine(root, "out");
+        bool reuse = keptFolder is not null && File.Exists(Path.Combine(keptFolder, "config.json")), written = reuse;
         using var cancel = new CancellationTokenSource();
         Process? child = null;
         void KillChild()
@@ -58,44 +66,60 @@ internal static class ScaleBenchmark
         using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         try
         {
-            Directory.CreateDirectory(folder);
             output.WriteLine($"Llama-3-8B shape (L {shape.Layers}, H {shape.Heads}, KV {shape.KeyValueHeads}, d {shape.DModel}, dh {shape.DHead}, V {shape.Vocabulary}), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-            output.WriteLine($"Writing the folder into {folder} ...");
-            var clock = Stopwatch.StartNew();
-            long data = SyntheticLlamaFolder.Write(folder, shape, cancel.Token);
-            long apparent = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
-            output.WriteLine($"  {data / 1e9:0.00} GB of bf16 data in {apparent / 1e9:0.00} GB of files (the MLP tensors are holes), {clock.Elapsed.TotalSeconds:0.0} s");
-
-            string[] arguments = ["circuits", "--weights", folder, "--out", outDir, "--no-composition", "--accelerator", "cpu"];
-            output.WriteLine($"Running {cli} {string.Join(' ', arguments)}");
-            var start = new ProcessStartInfo(cli) { UseShellExecute = false };
-            foreach (string argument in arguments)
+            if (reuse)
             {
-                start.ArgumentList.Add(argument);
+                output.WriteLine($"Reading the folder {folder}, written by an earlier run.");
+            }
+            else
+            {
+                Directory.CreateDirectory(folder);
+                output.WriteLine($"Writing the folder into {folder} ...");
+                var clock = Stopwatch.StartNew();
+                long data = SyntheticLlamaFolder.Write(folder, shape, cancel.Token);
+                long apparent = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
+                output.WriteLine($"  {data / 1e9:0.00} GB of bf16 data in {apparent / 1e9:0.00} GB of files (the MLP tensors are holes), {clock.Elapsed.TotalSeconds:0.0} s");
+                written = true;
             }
 
-            clock.Restart();
-            child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {cli}.");
-            long peak = 0;
-            while (!child.WaitForExit(50))
+            var walls = new List<double>();
+            var peaks = new List<long>();
+            for (int run = 1; run <= runs; run++)
             {
-                peak = Math.Max(peak, PeakResidentSet(child.Id));
+                string[] arguments = ["circuits", "--weights", folder, "--out", outDir, "--no-composition", "--accelerator", "cpu"];
+                output.WriteLine($"Run {run} of {runs}: {cli} {string.Join(' ', arguments)}");
+                var start = new ProcessStartInfo(cli) { UseShellExecute = false };
+                foreach (string argument in arguments)
+                {
+                    start.ArgumentList.Add(argument);
+                }
+
+                var clock = Stopwatch.StartNew();
+                child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {cli}.");
+                long peak = 0;
+                while (!child.WaitForExit(50))
+                {
+                    peak = Math.Max(peak, PeakResidentSet(child.Id));
+                }
+
+                double wall = clock.Elapsed.TotalSeconds;
+                cancel.Token.ThrowIfCancellationRequested();
+                if (child.ExitCode != 0)
+                {
+                    output.WriteLine($"factored circuits exited with {child.ExitCode} after {wall:0.0} s (peak resident set {peak / 1e9:0.00} GB).");
+                    return 1;
+                }
+
+                Report(output, shape, Timings(Path.Combine(outDir, "circuits.json")), wall, peak);
+                walls.Add(wall);
+                peaks.Add(peak);
             }
 
-            double wall = clock.Elapsed.TotalSeconds;
-            if (cancel.IsCancellationRequested)
+            if (runs > 1)
             {
-                output.WriteLine("Cancelled.");
-                return 130;
+                output.WriteLine($"{runs} runs: whole run best {walls.Min():0.0} s, median {Median(walls):0.0} s; peak resident set best {peaks.Min() / 1e9:0.00} GB, median {Median([.. peaks.Select(p => (double)p)]) / 1e9:0.00} GB");
             }
 
-            if (child.ExitCode != 0)
-            {
-                output.WriteLine($"factored circuits exited with {child.ExitCode} after {wall:0.0} s (peak resident set {peak / 1e9:0.00} GB).");
-                return 1;
-            }
-
-            Report(output, shape, Timings(Path.Combine(outDir, "circuits.json")), wall, peak);
             return 0;
         }
         catch (OperationCanceledException)
@@ -106,14 +130,26 @@ internal static class ScaleBenchmark
         finally
         {
             KillChild();
+            if (!written && keptFolder is not null && Directory.Exists(keptFolder))
+            {
+                // A folder this run began writing and did not finish is not a model to reuse.
+                Directory.Delete(keptFolder, recursive: true);
+                output.WriteLine($"Deleted the unfinished {keptFolder}.");
+            }
 
             if (Directory.Exists(root))
             {
                 Directory.Delete(root, recursive: true);
             }
 
-            output.WriteLine($"Deleted {root}.");
+            output.WriteLine(keptFolder is null ? $"Deleted {root}." : $"Deleted {root}; kept {keptFolder}.");
         }
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static void Report(TextWriter output, Llama8bShape shape, List<KeyValuePair<string, double>> timings, double wall, long peak)

@@ -34,7 +34,7 @@ public sealed class HostKernels : IKernels
 
         try
         {
-            return new HostBuffer<T>(this, new T[length]);
+            return new HostBuffer<T>(this, HugePages.Allocate<T>(length));
         }
         catch (OutOfMemoryException e)
         {

@@ -181,27 +181,38 @@ public static class WeightProcessing
         var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
         int rows = weight.Dim(-2), cols = weight.Dim(-1);
         double[] b = HostDouble.From(bias), columnMean = new double[b.Length];
+        if (!centreColumns && Array.TrueForAll(lnB, x => x == 0))
+        {
+            // RMSNorm: no bias to fold and no column mean to take; only the scale, in Write.
+            return (Write(weight, lnW, perNorm, null, centreRows, overwrite), b);
+        }
 
         // Columns are independent: split each matrix into column blocks so that one wide matrix (W_U) uses every core.
+        // Each block walks its elements along the smaller stride: row by row for a row-major matrix (a column at a time
+        // would touch a new cache line, and for W_U a new page, at every element), column by column for a transposed one.
         const int BlockColumns = 512;
         int blocks = (cols + BlockColumns - 1) / BlockColumns;
+        bool byRows = Math.Abs(columnStride) <= Math.Abs(rowStride);
         Parallel.For(0, matrices.Length * blocks, task =>
         {
             int matrix = task / blocks, first = task % blocks * BlockColumns, end = Math.Min(cols, first + BlockColumns);
             int norm = matrix / perNorm * rows;
-            for (int c = first; c < end; c++)
+            var shifted = b.AsSpan(matrix * cols + first, end - first);
+            var sum = columnMean.AsSpan(matrix * cols + first, end - first);
+            for (int i = 0; i < (byRows ? rows : end - first); i++)
             {
-                long at = matrices[matrix] + c * columnStride;
-                double shifted = b[matrix * cols + c], sum = 0;
-                for (int r = 0; r < rows; r++)
+                for (int j = 0; j < (byRows ? end - first : rows); j++)
                 {
-                    double x = double.CreateTruncating(data[at + r * rowStride]);
-                    shifted += x * lnB[norm + r];
-                    sum += x * lnW[norm + r];
+                    int r = byRows ? i : j, c = byRows ? j : i;
+                    double x = double.CreateTruncating(data[matrices[matrix] + ((first + c) * columnStride) + (r * rowStride)]);
+                    shifted[c] += x * lnB[norm + r];
+                    sum[c] += x * lnW[norm + r];
                 }
+            }
 
-                b[matrix * cols + c] = shifted;
-                columnMean[matrix * cols + c] = sum / rows;
+            foreach (ref double mean in sum)
+            {
+                mean /= rows;
             }
         });
         return (Write(weight, lnW, perNorm, centreColumns ? columnMean : null, centreRows, overwrite), b);
