@@ -74,7 +74,11 @@ internal static class LaneHessenbergReduction
             {
                 nuint row = (nuint)i * rowStride;
                 TVec minusR = TOps.Multiply(minusTau, RowDot<TVec, TOps>(ref a0, row, ref v0, k + 1, n));
-                UpdateRow<TVec, TOps>(ref a0, row, ref v0, ref q0, k + 1, n, zero, minusR);
+                for (int j = k + 1; j < n; j++)
+                {
+                    nuint at = (nuint)j * lanes;
+                    TOps.Store(TOps.MultiplyAdd(minusR, TOps.Load(ref v0, at), TOps.Load(ref a0, row + at)), ref a0, row + at);
+                }
             }
 
             // Rows k+1 … n−1: p = A·v and q = Aᵀ·v in one pass, then the rank-2 update.
