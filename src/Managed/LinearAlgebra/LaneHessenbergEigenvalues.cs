@@ -212,21 +212,26 @@ internal static class LaneHessenbergEigenvalues
 
             neighbours = TOps.Select(TOps.Equals(neighbours, zero), TOps.Add(neighbours, outer), neighbours);
 
-            TVec superdiagonal = TOps.Abs(TOps.Load(ref h0, above + column));
-            TVec ab = TOps.Max(subdiagonal, superdiagonal), ba = TOps.Min(subdiagonal, superdiagonal);
-            TVec difference = TOps.Abs(TOps.Subtract(previousDiagonal, diagonal));
-            TVec aa = TOps.Max(TOps.Abs(diagonal), difference), bb = TOps.Min(TOps.Abs(diagonal), difference);
-            TVec s = TOps.Add(aa, ab);
-            TVec conservative = TOps.LessThanOrEqual(
-                TOps.Multiply(ba, TOps.Divide(ab, s)),
-                TOps.Max(safeSmall, TOps.Multiply(precision, TOps.Multiply(bb, TOps.Divide(aa, s)))));
-            TVec negligible = TOps.Or(
-                TOps.LessThanOrEqual(subdiagonal, safeSmall),
-                TOps.And(TOps.LessThanOrEqual(subdiagonal, TOps.Multiply(precision, neighbours)), conservative));
-
             TVec step = TOps.Create(k);
-            TVec inWindow = TOps.AndNot(TOps.LessThanOrEqual(step, bottom), TOps.LessThanOrEqual(step, top));
-            TVec hit = TOps.And(TOps.And(negligible, inWindow), searching);
+            TVec open = TOps.And(TOps.AndNot(TOps.LessThanOrEqual(step, bottom), TOps.LessThanOrEqual(step, top)), searching);
+            TVec negligible = TOps.LessThanOrEqual(subdiagonal, safeSmall);
+            TVec candidate = TOps.And(TOps.AndNot(TOps.LessThanOrEqual(subdiagonal, TOps.Multiply(precision, neighbours)), negligible), open);
+
+            // The conservative test (two divisions) only where the first one passed, which is rare: near a deflation.
+            if (TOps.Any(candidate))
+            {
+                TVec superdiagonal = TOps.Abs(TOps.Load(ref h0, above + column));
+                TVec ab = TOps.Max(subdiagonal, superdiagonal), ba = TOps.Min(subdiagonal, superdiagonal);
+                TVec difference = TOps.Abs(TOps.Subtract(previousDiagonal, diagonal));
+                TVec aa = TOps.Max(TOps.Abs(diagonal), difference), bb = TOps.Min(TOps.Abs(diagonal), difference);
+                TVec s = TOps.Add(aa, ab);
+                TVec conservative = TOps.LessThanOrEqual(
+                    TOps.Multiply(ba, TOps.Divide(ab, s)),
+                    TOps.Max(safeSmall, TOps.Multiply(precision, TOps.Multiply(bb, TOps.Divide(aa, s)))));
+                negligible = TOps.Or(negligible, TOps.And(candidate, conservative));
+            }
+
+            TVec hit = TOps.And(negligible, open);
             found = TOps.Select(hit, step, found);
             searching = TOps.AndNot(searching, hit);
         }
