@@ -10,7 +10,7 @@ public sealed partial class FactoredMatrix<TScalar>
     /// <returns>The norms.</returns>
     /// <remarks>
     /// <para><c>‖A·B‖²_F = Σ (AᵀA) ∘ (B·Bᵀ)</c>: two <c>m×m</c> Gram matrices instead of TransformerLens's three SVDs, summed in
-    /// float64, and beside it <c>‖A‖²_F</c> and <c>‖B‖²_F</c> (the traces of the two Grams). That sum's rounding error is
+    /// float64, and beside it <c>‖A‖²_F</c> and <c>‖B‖²_F</c> (one streaming pass each). That sum's rounding error is
     /// about <c>ε·‖A‖²_F·‖B‖²_F</c> (ε of <typeparamref name="TScalar"/>), so it loses digits when the product is much
     /// smaller than its factors (cancellation), and the Grams overflow or underflow for badly scaled factors of a
     /// well-scaled product (<c>(s·A, B/s)</c>).</para>
@@ -31,24 +31,19 @@ public sealed partial class FactoredMatrix<TScalar>
             return chain.Norm();
         }
 
-        int count = checked((int)Shapes.Product(LeadingShape)), m = MDim;
+        int count = checked((int)Shapes.Product(LeadingShape));
         var backend = Backend;
-        using var left = StridedTensor<TScalar>.Zeros(backend, count, m, m);
-        using var right = StridedTensor<TScalar>.Zeros(backend, count, m, m);
-        backend.Gram(A.AsBatch(), left.AsBatch());
-        backend.Gram(B.AsBatch().Transpose(), right.AsBatch());
-        using var rightTransposed = right.Transpose();
-        using var identity = StridedTensor<TScalar>.FromArray(backend, IdentityValues(m), m, m);
-        using var identities = identity.BroadcastTo(count, m, m);
-        using var identitiesTransposed = identities.Transpose();
+        var a = A.AsBatch();
+        var b = B.AsBatch();
+        using var at = A.Transpose();
+        using var bt = B.Transpose();
         using var squares = backend.Allocate<TScalar>(count);
         using var leftSquares = backend.Allocate<TScalar>(count);
         using var rightSquares = backend.Allocate<TScalar>(count);
-        // Σ (AᵀA)∘(B·Bᵀ) = tr((AᵀA)·(B·Bᵀ)ᵀ), and ‖A‖²_F = tr(AᵀA), ‖B‖²_F = tr(B·Bᵀ): the factors are read once, by the
-        // Grams (a second streaming pass over them for the traces took a third of the time at GPT-2's shapes).
-        backend.TraceOfProduct(left.AsBatch(), rightTransposed.AsBatch(), squares);
-        backend.TraceOfProduct(left.AsBatch(), identitiesTransposed.AsBatch(), leftSquares);
-        backend.TraceOfProduct(right.AsBatch(), identitiesTransposed.AsBatch(), rightSquares);
+        backend.FrobeniusSquaredOfProduct(a, b, squares);
+        // ‖A‖²_F = tr(A·Aᵀ) and ‖B‖²_F = tr(B·Bᵀ): one streaming pass over each factor, the traces of the two Grams.
+        backend.TraceOfProduct(a, at.AsBatch(), leftSquares);
+        backend.TraceOfProduct(b, bt.AsBatch(), rightSquares);
         var (sums, leftTraces, rightTraces) = (new TScalar[count], new TScalar[count], new TScalar[count]);
         backend.Download(squares, 0, sums);
         backend.Download(leftSquares, 0, leftTraces);
@@ -78,18 +73,6 @@ public sealed partial class FactoredMatrix<TScalar>
         }
 
         return HostDouble.To<TScalar>(backend, values, LeadingShape.ToArray());
-    }
-
-    /// <summary>The <paramref name="m"/>×<paramref name="m"/> identity, row-major.</summary>
-    private static TScalar[] IdentityValues(int m)
-    {
-        var values = new TScalar[m * m];
-        for (int i = 0; i < m; i++)
-        {
-            values[i * (m + 1)] = TScalar.One;
-        }
-
-        return values;
     }
 
     /// <summary>The unit roundoff of <typeparamref name="TScalar"/>, the precision its Gram matrices are computed in.</summary>
