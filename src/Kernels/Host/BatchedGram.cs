@@ -47,15 +47,13 @@ internal static class BatchedGram
             b =>
             {
                 long source = firstOutput[index[b]], target = offsets[b];
+                ref T g0 = ref MemoryMarshal.GetArrayDataReference(g);
                 for (int i = 0; i < m; i++)
                 {
-                    for (int j = 0; j < m; j++)
+                    // Lower entries come from the upper triangle; copies of a shared Gram take the upper ones too.
+                    for (int j = 0; j < (source == target ? i : m); j++)
                     {
-                        // Lower entries come from the upper triangle; copies of a shared Gram take every entry.
-                        if (source != target || i > j)
-                        {
-                            g[target + i * rs + j * cs] = i > j ? g[source + j * rs + i * cs] : g[source + i * rs + j * cs];
-                        }
+                        Unsafe.Add(ref g0, (nint)(target + i * rs + j * cs)) = i > j ? Unsafe.Add(ref g0, (nint)(source + j * rs + i * cs)) : Unsafe.Add(ref g0, (nint)(source + i * rs + j * cs));
                     }
                 }
             });

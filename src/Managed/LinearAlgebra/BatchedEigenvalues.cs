@@ -191,8 +191,9 @@ public static class BatchedEigenvalues
         Span<double> h = workspace.AsSpan(0, layout.MatrixLength);
         Span<double> scratch1 = workspace.AsSpan(layout.MatrixLength, n * lanes);
         Span<double> scratch2 = workspace.AsSpan(layout.MatrixLength + (n * lanes), n * lanes);
-        Span<double> laneReal = workspace.AsSpan(layout.MatrixLength + (2 * n * lanes), n * lanes);
-        Span<double> laneImag = workspace.AsSpan(layout.MatrixLength + (3 * n * lanes), n * lanes);
+        Span<double> scratch3 = workspace.AsSpan(layout.MatrixLength + (2 * n * lanes), n * lanes);
+        Span<double> laneReal = workspace.AsSpan(layout.MatrixLength + (3 * n * lanes), n * lanes);
+        Span<double> laneImag = workspace.AsSpan(layout.MatrixLength + (4 * n * lanes), n * lanes);
         Span<double> laneValues = stackalloc double[lanes];
         Span<int> exponents = stackalloc int[lanes];
 
@@ -215,7 +216,7 @@ public static class BatchedEigenvalues
         int finiteLanes = ClearNonFiniteLanes<TVec, TOps>(h, n, stride, laneValues);
         ScaleToUnitMaximum<TVec, TOps>(h, n, stride, laneValues, exponents);
         LaneBalancing.Balance<TVec, TOps>(h, n, stride, scratch1);
-        LaneHessenbergReduction.Reduce<TVec, TOps>(h, n, stride, scratch1, scratch2);
+        LaneHessenbergReduction.Reduce<TVec, TOps>(h, n, stride, scratch1, scratch2, scratch3);
         int failed = LaneHessenbergEigenvalues.Compute<TVec, TOps>(h, n, stride, laneReal, laneImag, iterationLimit);
 
         int firstFailure = -1;
@@ -352,6 +353,6 @@ public static class BatchedEigenvalues
 
         public int MatrixLength => Stride * Stride * Lanes;
 
-        public int WorkspaceLength => MatrixLength + (4 * Order * Lanes);
+        public int WorkspaceLength => MatrixLength + (5 * Order * Lanes);
     }
 }

@@ -59,6 +59,9 @@ internal interface ILaneArithmetic<TVec>
     static abstract TVec AndNot(TVec left, TVec right);
 
     static abstract TVec Select(TVec mask, TVec whenTrue, TVec whenFalse);
+
+    /// <summary>Whether any lane of a comparison mask is true.</summary>
+    static abstract bool Any(TVec mask);
 }
 
 /// <summary>Eight lanes (AVX-512).</summary>
@@ -109,6 +112,8 @@ internal readonly struct Vector512Lanes : ILaneArithmetic<Vector512<double>>
 
     public static Vector512<double> Select(Vector512<double> mask, Vector512<double> whenTrue, Vector512<double> whenFalse) =>
         Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    public static bool Any(Vector512<double> mask) => Vector512.ExtractMostSignificantBits(mask) != 0;
 }
 
 /// <summary>Four lanes (AVX2).</summary>
@@ -159,6 +164,8 @@ internal readonly struct Vector256Lanes : ILaneArithmetic<Vector256<double>>
 
     public static Vector256<double> Select(Vector256<double> mask, Vector256<double> whenTrue, Vector256<double> whenFalse) =>
         Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    public static bool Any(Vector256<double> mask) => Vector256.ExtractMostSignificantBits(mask) != 0;
 }
 
 /// <summary>Two lanes (SSE2 / AdvSimd).</summary>
@@ -209,6 +216,8 @@ internal readonly struct Vector128Lanes : ILaneArithmetic<Vector128<double>>
 
     public static Vector128<double> Select(Vector128<double> mask, Vector128<double> whenTrue, Vector128<double> whenFalse) =>
         Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+
+    public static bool Any(Vector128<double> mask) => Vector128.ExtractMostSignificantBits(mask) != 0;
 }
 
 /// <summary>One lane, for platforms without accelerated vectors; a mask is a double whose bits are all ones or all zeros.</summary>
@@ -261,4 +270,6 @@ internal readonly struct ScalarLane : ILaneArithmetic<double>
 
     public static double Select(double mask, double whenTrue, double whenFalse) =>
         BitConverter.DoubleToInt64Bits(mask) != 0 ? whenTrue : whenFalse;
+
+    public static bool Any(double mask) => BitConverter.DoubleToInt64Bits(mask) != 0;
 }

@@ -212,21 +212,26 @@ internal static class LaneHessenbergEigenvalues
 
             neighbours = TOps.Select(TOps.Equals(neighbours, zero), TOps.Add(neighbours, outer), neighbours);
 
-            TVec superdiagonal = TOps.Abs(TOps.Load(ref h0, above + column));
-            TVec ab = TOps.Max(subdiagonal, superdiagonal), ba = TOps.Min(subdiagonal, superdiagonal);
-            TVec difference = TOps.Abs(TOps.Subtract(previousDiagonal, diagonal));
-            TVec aa = TOps.Max(TOps.Abs(diagonal), difference), bb = TOps.Min(TOps.Abs(diagonal), difference);
-            TVec s = TOps.Add(aa, ab);
-            TVec conservative = TOps.LessThanOrEqual(
-                TOps.Multiply(ba, TOps.Divide(ab, s)),
-                TOps.Max(safeSmall, TOps.Multiply(precision, TOps.Multiply(bb, TOps.Divide(aa, s)))));
-            TVec negligible = TOps.Or(
-                TOps.LessThanOrEqual(subdiagonal, safeSmall),
-                TOps.And(TOps.LessThanOrEqual(subdiagonal, TOps.Multiply(precision, neighbours)), conservative));
-
             TVec step = TOps.Create(k);
-            TVec inWindow = TOps.AndNot(TOps.LessThanOrEqual(step, bottom), TOps.LessThanOrEqual(step, top));
-            TVec hit = TOps.And(TOps.And(negligible, inWindow), searching);
+            TVec open = TOps.And(TOps.AndNot(TOps.LessThanOrEqual(step, bottom), TOps.LessThanOrEqual(step, top)), searching);
+            TVec negligible = TOps.LessThanOrEqual(subdiagonal, safeSmall);
+            TVec candidate = TOps.And(TOps.AndNot(TOps.LessThanOrEqual(subdiagonal, TOps.Multiply(precision, neighbours)), negligible), open);
+
+            // The conservative test (two divisions) only where the first one passed, which is rare: near a deflation.
+            if (TOps.Any(candidate))
+            {
+                TVec superdiagonal = TOps.Abs(TOps.Load(ref h0, above + column));
+                TVec ab = TOps.Max(subdiagonal, superdiagonal), ba = TOps.Min(subdiagonal, superdiagonal);
+                TVec difference = TOps.Abs(TOps.Subtract(previousDiagonal, diagonal));
+                TVec aa = TOps.Max(TOps.Abs(diagonal), difference), bb = TOps.Min(TOps.Abs(diagonal), difference);
+                TVec s = TOps.Add(aa, ab);
+                TVec conservative = TOps.LessThanOrEqual(
+                    TOps.Multiply(ba, TOps.Divide(ab, s)),
+                    TOps.Max(safeSmall, TOps.Multiply(precision, TOps.Multiply(bb, TOps.Divide(aa, s)))));
+                negligible = TOps.Or(negligible, TOps.And(candidate, conservative));
+            }
+
+            TVec hit = TOps.And(negligible, open);
             found = TOps.Select(hit, step, found);
             searching = TOps.AndNot(searching, hit);
         }
@@ -431,12 +436,24 @@ internal static class LaneHessenbergEigenvalues
     /// Applies the <see cref="ChunkSteps"/> reflectors of a chunk, in order, to strips of <c>ChunkSteps + 2</c>
     /// elements held in registers (reflector r acts on elements r … r+2).
     /// </summary>
+    /// <remarks>
+    /// The 20 reflector values are loaded into registers once, before the strips: inside the loop the JIT would reload
+    /// them for every strip (the stores to H may alias them), and 26 loads per 20 multiply-adds made the loop
+    /// load-bound; now a strip costs 6 loads and 6 stores.
+    /// </remarks>
     private static void ReflectChunkStrips<TVec, TOps>(ref double h0, nuint start, nuint elementStride, nuint stripStride, int strips, ref double reflectors)
         where TVec : struct
         where TOps : ILaneArithmetic<TVec>
     {
         nuint width = (nuint)TOps.Count;
-        nuint r1 = ReflectorValues * width, r2 = 2 * r1, r3 = 3 * r1;
+        TVec a2 = TOps.Load(ref reflectors, 0), a3 = TOps.Load(ref reflectors, width);
+        TVec aT1 = TOps.Load(ref reflectors, 2 * width), aT2 = TOps.Load(ref reflectors, 3 * width), aT3 = TOps.Load(ref reflectors, 4 * width);
+        TVec b2 = TOps.Load(ref reflectors, 5 * width), b3 = TOps.Load(ref reflectors, 6 * width);
+        TVec bT1 = TOps.Load(ref reflectors, 7 * width), bT2 = TOps.Load(ref reflectors, 8 * width), bT3 = TOps.Load(ref reflectors, 9 * width);
+        TVec c2 = TOps.Load(ref reflectors, 10 * width), c3 = TOps.Load(ref reflectors, 11 * width);
+        TVec cT1 = TOps.Load(ref reflectors, 12 * width), cT2 = TOps.Load(ref reflectors, 13 * width), cT3 = TOps.Load(ref reflectors, 14 * width);
+        TVec d2 = TOps.Load(ref reflectors, 15 * width), d3 = TOps.Load(ref reflectors, 16 * width);
+        TVec dT1 = TOps.Load(ref reflectors, 17 * width), dT2 = TOps.Load(ref reflectors, 18 * width), dT3 = TOps.Load(ref reflectors, 19 * width);
         for (int s = 0; s < strips; s++)
         {
             nuint at = start + ((nuint)s * stripStride);
@@ -446,10 +463,10 @@ internal static class LaneHessenbergEigenvalues
             TVec x3 = TOps.Load(ref h0, at + (3 * elementStride));
             TVec x4 = TOps.Load(ref h0, at + (4 * elementStride));
             TVec x5 = TOps.Load(ref h0, at + (5 * elementStride));
-            Reflect<TVec, TOps>(ref x0, ref x1, ref x2, ref reflectors, 0);
-            Reflect<TVec, TOps>(ref x1, ref x2, ref x3, ref reflectors, r1);
-            Reflect<TVec, TOps>(ref x2, ref x3, ref x4, ref reflectors, r2);
-            Reflect<TVec, TOps>(ref x3, ref x4, ref x5, ref reflectors, r3);
+            Reflect<TVec, TOps>(ref x0, ref x1, ref x2, a2, a3, aT1, aT2, aT3);
+            Reflect<TVec, TOps>(ref x1, ref x2, ref x3, b2, b3, bT1, bT2, bT3);
+            Reflect<TVec, TOps>(ref x2, ref x3, ref x4, c2, c3, cT1, cT2, cT3);
+            Reflect<TVec, TOps>(ref x3, ref x4, ref x5, d2, d3, dT1, dT2, dT3);
             TOps.Store(x0, ref h0, at);
             TOps.Store(x1, ref h0, at + elementStride);
             TOps.Store(x2, ref h0, at + (2 * elementStride));
@@ -457,16 +474,6 @@ internal static class LaneHessenbergEigenvalues
             TOps.Store(x4, ref h0, at + (4 * elementStride));
             TOps.Store(x5, ref h0, at + (5 * elementStride));
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Reflect<TVec, TOps>(ref TVec x1, ref TVec x2, ref TVec x3, ref double reflectors, nuint slot)
-        where TVec : struct
-        where TOps : ILaneArithmetic<TVec>
-    {
-        nuint width = (nuint)TOps.Count;
-        Reflect<TVec, TOps>(ref x1, ref x2, ref x3, TOps.Load(ref reflectors, slot), TOps.Load(ref reflectors, slot + width),
-            TOps.Load(ref reflectors, slot + (2 * width)), TOps.Load(ref reflectors, slot + (3 * width)), TOps.Load(ref reflectors, slot + (4 * width)));
     }
 
     /// <summary>(x₁, x₂, x₃) −= τ·(x·v)·v with v = (1, v₂, v₃); the arguments are v₂, v₃, −τ, −τv₂, −τv₃.</summary>

@@ -18,8 +18,16 @@ internal static class LaneHessenbergReduction
     /// <param name="n">The order of the matrices.</param>
     /// <param name="stride">The leading dimension (row length in elements), at least n.</param>
     /// <param name="reflector">Scratch for the Householder vector, <c>n·Count</c> doubles.</param>
-    /// <param name="product">Scratch for <c>vᵀ·A</c>, <c>n·Count</c> doubles.</param>
-    public static void Reduce<TVec, TOps>(Span<double> a, int n, int stride, Span<double> reflector, Span<double> product)
+    /// <param name="rowProducts">Scratch for <c>A·v</c>, <c>n·Count</c> doubles.</param>
+    /// <param name="columnProducts">Scratch for <c>vᵀ·A</c>, <c>n·Count</c> doubles.</param>
+    /// <remarks>
+    /// Each reflector <c>H = I − τ·v·vᵀ</c> is applied from both sides as one rank-2 update (the form of LAPACK's
+    /// dlarfy, here for a non-symmetric A): with <c>p = A·v</c>, <c>q = Aᵀ·v</c> and <c>γ = τ·vᵀ·p</c>,
+    /// <c>H·A·H = A − v·(τq)ᵀ − τ(p − γv)·vᵀ</c>. One pass reads A for p and q, a second writes the update: two trips
+    /// through the trailing matrix per column instead of three (these interleaved matrices live in L2, and the passes
+    /// are bound by its traffic, not by the multiply-adds).
+    /// </remarks>
+    public static void Reduce<TVec, TOps>(Span<double> a, int n, int stride, Span<double> reflector, Span<double> rowProducts, Span<double> columnProducts)
         where TVec : struct
         where TOps : ILaneArithmetic<TVec>
     {
@@ -27,7 +35,8 @@ internal static class LaneHessenbergReduction
         nuint rowStride = (nuint)stride * lanes;
         ref double a0 = ref MemoryMarshal.GetReference(a);
         ref double v0 = ref MemoryMarshal.GetReference(reflector);
-        ref double w0 = ref MemoryMarshal.GetReference(product);
+        ref double p0 = ref MemoryMarshal.GetReference(rowProducts);
+        ref double q0 = ref MemoryMarshal.GetReference(columnProducts);
         TVec zero = TOps.Create(0.0);
 
         for (int k = 0; k < n - 2; k++)
@@ -59,43 +68,64 @@ internal static class LaneHessenbergReduction
                 TOps.Store(zero, ref a0, at);
             }
 
-            // A := A·H on columns k+1 … n−1 of every row: A(i, :) −= τ·(A(i, :)·v)·vᵀ. Rows k+1 … n−1 also add
-            // v(i)·A(i, :) to w = vᵀ·A while they are in registers, ready for H·A.
+            // Rows 0 … k, where v is zero: only A·H, A(i, :) −= τ·(A(i, :)·v)·vᵀ on columns k+1 … n−1.
+            TVec minusTau = TOps.Negate(tau);
             for (int i = 0; i <= k; i++)
             {
-                ReflectRow<TVec, TOps>(ref a0, (nuint)i * rowStride, ref v0, ref w0, k + 1, n, tau, zero, accumulate: false);
-            }
-
-            for (int j = k + 1; j < n; j++)
-            {
-                TOps.Store(zero, ref w0, (nuint)j * lanes);
-            }
-
-            for (int i = k + 1; i < n; i++)
-            {
-                ReflectRow<TVec, TOps>(ref a0, (nuint)i * rowStride, ref v0, ref w0, k + 1, n, tau, TOps.Load(ref v0, (nuint)i * lanes), accumulate: true);
-            }
-
-            // A := H·A on rows k+1 … n−1, columns k+1 … n−1: A −= τ·v·wᵀ.
-            for (int i = k + 1; i < n; i++)
-            {
                 nuint row = (nuint)i * rowStride;
-                TVec minusTauVi = TOps.Negate(TOps.Multiply(tau, TOps.Load(ref v0, (nuint)i * lanes)));
+                TVec minusR = TOps.Multiply(minusTau, RowDot<TVec, TOps>(ref a0, row, ref v0, k + 1, n));
                 for (int j = k + 1; j < n; j++)
                 {
                     nuint at = (nuint)j * lanes;
-                    TOps.Store(TOps.MultiplyAdd(minusTauVi, TOps.Load(ref w0, at), TOps.Load(ref a0, row + at)), ref a0, row + at);
+                    TOps.Store(TOps.MultiplyAdd(minusR, TOps.Load(ref v0, at), TOps.Load(ref a0, row + at)), ref a0, row + at);
                 }
+            }
+
+            // Rows k+1 … n−1: p = A·v and q = Aᵀ·v in one pass, then the rank-2 update.
+            for (int j = k + 1; j < n; j++)
+            {
+                TOps.Store(zero, ref q0, (nuint)j * lanes);
+            }
+
+            for (int i = k + 1; i < n; i++)
+            {
+                nuint row = (nuint)i * rowStride;
+                TVec vi = TOps.Load(ref v0, (nuint)i * lanes);
+                TVec dot = zero;
+                for (int j = k + 1; j < n; j++)
+                {
+                    nuint at = (nuint)j * lanes;
+                    TVec x = TOps.Load(ref a0, row + at);
+                    dot = TOps.MultiplyAdd(x, TOps.Load(ref v0, at), dot);
+                    TOps.Store(TOps.MultiplyAdd(vi, x, TOps.Load(ref q0, at)), ref q0, at);
+                }
+
+                TOps.Store(dot, ref p0, (nuint)i * lanes);
+            }
+
+            TVec qv = zero;
+            for (int j = k + 1; j < n; j++)
+            {
+                nuint at = (nuint)j * lanes;
+                TVec q = TOps.Load(ref q0, at);
+                qv = TOps.MultiplyAdd(q, TOps.Load(ref v0, at), qv);
+                TOps.Store(TOps.Multiply(tau, q), ref q0, at);
+            }
+
+            TVec gamma = TOps.Multiply(tau, qv);
+            for (int i = k + 1; i < n; i++)
+            {
+                nuint at = (nuint)i * lanes;
+                TVec vi = TOps.Load(ref v0, at);
+                TVec minusR = TOps.Multiply(minusTau, TOps.Subtract(TOps.Load(ref p0, at), TOps.Multiply(gamma, vi)));
+                UpdateRow<TVec, TOps>(ref a0, (nuint)i * rowStride, ref v0, ref q0, k + 1, n, TOps.Negate(vi), minusR);
             }
         }
     }
 
-    /// <summary>
-    /// One row of A := A·H, <c>A(i, from:n) −= τ·(A(i, from:n)·v)·vᵀ</c>; with <paramref name="accumulate"/> also
-    /// <c>w += vᵢ·A(i, from:n)</c> from the updated row.
-    /// </summary>
+    /// <summary><c>A(i, from:n)·v(from:n)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReflectRow<TVec, TOps>(ref double a0, nuint row, ref double v0, ref double w0, int from, int n, TVec tau, TVec vi, bool accumulate)
+    private static TVec RowDot<TVec, TOps>(ref double a0, nuint row, ref double v0, int from, int n)
         where TVec : struct
         where TOps : ILaneArithmetic<TVec>
     {
@@ -106,16 +136,21 @@ internal static class LaneHessenbergReduction
             dot = TOps.MultiplyAdd(TOps.Load(ref a0, row + ((nuint)j * lanes)), TOps.Load(ref v0, (nuint)j * lanes), dot);
         }
 
-        TVec minusScaledDot = TOps.Negate(TOps.Multiply(dot, tau));
+        return dot;
+    }
+
+    /// <summary>One row of the rank-2 update, <c>A(i, from:n) += (−vᵢ)·u(from:n) + (−rᵢ)·v(from:n)</c>, with u = τq.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateRow<TVec, TOps>(ref double a0, nuint row, ref double v0, ref double u0, int from, int n, TVec minusVi, TVec minusRi)
+        where TVec : struct
+        where TOps : ILaneArithmetic<TVec>
+    {
+        nuint lanes = (nuint)TOps.Count;
         for (int j = from; j < n; j++)
         {
             nuint at = (nuint)j * lanes;
-            TVec updated = TOps.MultiplyAdd(minusScaledDot, TOps.Load(ref v0, at), TOps.Load(ref a0, row + at));
-            TOps.Store(updated, ref a0, row + at);
-            if (accumulate)
-            {
-                TOps.Store(TOps.MultiplyAdd(vi, updated, TOps.Load(ref w0, at)), ref w0, at);
-            }
+            TVec updated = TOps.MultiplyAdd(minusVi, TOps.Load(ref u0, at), TOps.Load(ref a0, row + at));
+            TOps.Store(TOps.MultiplyAdd(minusRi, TOps.Load(ref v0, at), updated), ref a0, row + at);
         }
     }
 }

@@ -49,8 +49,13 @@ internal static class LaneHouseholder
         TVec a = TOps.Multiply(alpha, inverse);
         TVec norm = TOps.Sqrt(TOps.MultiplyAdd(a, a, scaledTailNormSquared));
         TVec signed = TOps.Select(TOps.LessThan(a, zero), norm, TOps.Negate(norm));
-        tau = TOps.Select(identity, zero, TOps.Divide(TOps.Subtract(signed, a), signed));
-        scale = TOps.Select(identity, zero, TOps.Divide(TOps.Create(1.0), TOps.Subtract(a, signed)));
+        // τ = (β' − a)/β' and scale = 1/(a − β') from one reciprocal of their product: |a − β'| ≥ |β'| ≥ 2⁻⁵² after the
+        // scaling (≥ 1 unless the input is subnormal), so it cannot overflow; a division costs about a dozen multiply-adds
+        // and this runs once per bulge-chase step.
+        TVec difference = TOps.Subtract(a, signed);
+        TVec reciprocal = TOps.Divide(TOps.Create(1.0), TOps.Multiply(signed, difference));
+        tau = TOps.Select(identity, zero, TOps.Negate(TOps.Multiply(difference, TOps.Multiply(difference, reciprocal))));
+        scale = TOps.Select(identity, zero, TOps.Multiply(signed, reciprocal));
         beta = TOps.Select(identity, alpha, TOps.Multiply(signed, s));
     }
 }

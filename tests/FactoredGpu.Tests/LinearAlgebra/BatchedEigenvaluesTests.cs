@@ -401,6 +401,104 @@ public class BatchedEigenvaluesTests
         Assert.Contains("matrix 1", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(5)]
+    [InlineData(13)]
+    [InlineData(64)]
+    [InlineData(67)]
+    public void KnownSpectraInLanesThatDeflateAtDifferentTimes(int n)
+    {
+        // Eleven matrices (not a multiple of any lane count), four kinds in turn, so that the lanes of one register
+        // deflate early, late and in between: clustered real eigenvalues and complex pairs, both as Q·T·Qᵀ with the
+        // eigenvalues known exactly; a block-diagonal matrix (zero subdiagonals from the start: windows that do not
+        // begin at row 0); and the same blocks coupled by 1e-13 (they split only once the iteration has made the
+        // coupling negligible). The last two are checked against MathNet.
+        const int Count = 11;
+        var random = new Random(3000 + n);
+        double[] matrices = new double[Count * n * n];
+        var known = new (double[] Real, double[] Imag)?[Count];
+        for (int m = 0; m < Count; m++)
+        {
+            double[] matrix;
+            switch (m % 4)
+            {
+                case 0:
+                    double[] cluster = [.. Enumerable.Range(0, n).Select(j => 1.0 + (1e-6 * j))];
+                    known[m] = (cluster, new double[n]);
+                    matrix = Similar(QuasiTriangular(cluster, new double[n], n), n, random);
+                    break;
+                case 1:
+                    double[] re = new double[n], im = new double[n];
+                    for (int j = 0; j + 1 < n; j += 2)
+                    {
+                        (re[j], im[j]) = (Math.Cos(j), 0.5 + (0.1 * j));
+                        (re[j + 1], im[j + 1]) = (re[j], -im[j]);
+                    }
+
+                    re[n - 1] = n % 2 == 1 ? -2.0 : re[n - 1];
+                    known[m] = (re, im);
+                    matrix = Similar(QuasiTriangular(re, im, n), n, random);
+                    break;
+                default:
+                    matrix = Dense.Random(random, n * n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            // Three diagonal blocks; the entries between them are zero, or 1e-13 below the diagonal.
+                            if (i * 3 / n != j * 3 / n)
+                            {
+                                matrix[(i * n) + j] = m % 4 == 3 && i > j ? 1e-13 * matrix[(i * n) + j] : 0.0;
+                            }
+                        }
+                    }
+
+                    break;
+            }
+
+            matrix.CopyTo(matrices, m * n * n);
+        }
+
+        var (real, imag) = Compute(matrices, n, Count);
+        for (int m = 0; m < Count; m++)
+        {
+            if (known[m] is var (expectedReal, expectedImag))
+            {
+                // Normal matrices: every eigenvalue is perfectly conditioned, so backward stability gives ~n·ε absolutely.
+                Close.Multiset(expectedReal, expectedImag, real.AsSpan(m * n, n).ToArray(), imag.AsSpan(m * n, n).ToArray(), 1e-11 * n);
+                AssertOrdered(real.AsSpan(m * n, n), imag.AsSpan(m * n, n));
+            }
+            else
+            {
+                AssertMatchesReference(matrices.AsSpan(m * n * n, n * n), n, real.AsSpan(m * n, n), imag.AsSpan(m * n, n));
+            }
+        }
+    }
+
+    /// <summary>Block diagonal T with 1×1 blocks for real eigenvalues and [[a, b], [−b, a]] blocks for pairs a ± bi.</summary>
+    private static double[] QuasiTriangular(double[] real, double[] imag, int n)
+    {
+        double[] t = new double[n * n];
+        for (int j = 0; j < n; j++)
+        {
+            t[(j * n) + j] = real[j];
+            if (imag[j] > 0)
+            {
+                t[(j * n) + j + 1] = imag[j];
+                t[((j + 1) * n) + j] = -imag[j];
+            }
+        }
+
+        return t;
+    }
+
+    /// <summary>Q·T·Qᵀ for a random orthogonal Q (from the QR factorization of a Gaussian matrix).</summary>
+    private static double[] Similar(double[] t, int n, Random random)
+    {
+        var q = Matrix<double>.Build.DenseOfRowMajor(n, n, Dense.Random(random, n * n)).QR().Q;
+        return (q * Matrix<double>.Build.DenseOfRowMajor(n, n, t) * q.Transpose()).ToRowMajorArray();
+    }
+
     private static (double[] Real, double[] Imag) Compute(double[] matrices, int n, int count)
     {
         double[] real = new double[n * count], imag = new double[n * count];
