@@ -86,7 +86,7 @@ public static class CircuitAnalysis
         }
 
         using var circuits = new GroupedCircuits<TScalar>(weights, backend);
-        var (wE, wV, wO, wU, ov, qk) = (circuits.WE, circuits.WV, circuits.WO, circuits.WU, circuits.OV, circuits.QK);
+        var (ov, qk) = (circuits.OV, circuits.QK);
 
         var (ovEigen, ovScores, ovSingular, ovNorms) = Stage("ov", _ =>
         {
@@ -108,7 +108,7 @@ public static class CircuitAnalysis
                 [.. Jagged(HostDouble.From(t), layers, heads).Select(row => row.Select(scores => Grid(scores, layers, heads)).ToArray())];
             return new CompositionTable(Table(tables.Q), Table(tables.K), Table(tables.V));
         });
-        var topTokens = Stage("top_tokens", report => TopTokens(wE, wV, wO, wU, fullScores, options, report));
+        var topTokens = Stage("top_tokens", report => TopTokens(circuits, fullScores, options, report));
 
         return new CircuitReport
         {
@@ -159,9 +159,7 @@ public static class CircuitAnalysis
     /// The <paramref name="options"/>' top tokens of the heads with the highest finite full OV copying scores (ties to the
     /// earlier head): the largest entries of each head's full OV diagonal, ties to the lower token id.
     /// </summary>
-    private static List<HeadTokens> TopTokens<TScalar>(
-        StridedTensor<TScalar> wE, StridedTensor<TScalar> wV, StridedTensor<TScalar> wO, StridedTensor<TScalar> wU,
-        double[][] fullScores, CircuitAnalysisOptions options, Action<double> report)
+    private static List<HeadTokens> TopTokens<TScalar>(GroupedCircuits<TScalar> circuits, double[][] fullScores, CircuitAnalysisOptions options, Action<double> report)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         int heads = fullScores[0].Length;
@@ -175,10 +173,10 @@ public static class CircuitAnalysis
         foreach (var (layer, head, score) in chosen)
         {
             // wV and wO are [L, KV, G, …]: query head h is (h / G, h % G).
-            int group = wO.Dim(2);
-            using var headV = wV.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
-            using var headO = wO.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
-            using var chain = MatrixChain<TScalar>.Of(wE, headV, headO, wU);
+            int group = circuits.WO.Dim(2);
+            using var headV = circuits.WV.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
+            using var headO = circuits.WO.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
+            using var chain = circuits.FullOv(headV, headO);
             using var diagonal = chain.Diagonal();
             double[] values = HostDouble.From(diagonal);
             int[] tokens = [.. Enumerable.Range(0, values.Length)
