@@ -30,7 +30,9 @@ public static class CircuitAnalysis
     /// <c>W_O·W_V</c>, singular values and norms from Gram matrices. <c>qk</c> — <c>FactoredMatrix(W_Q, W_Kᵀ)</c>:
     /// eigenvalues. <c>full_ov</c> — the lazy chain <c>W_E·W_V·W_O·W_U</c> (<see cref="FullOvPlan"/>): eigenvalues of its
     /// <c>dh×dh</c> rotation <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> (<c>d×d</c>) computed once for all heads and
-    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>, skipped when
+    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. For a tied
+    /// model (<see cref="TransformerWeights{TScalar}.Tie"/>) <c>W_U·W_E = P_d·diag(g)·(Xᵀ·P_V·X)·P_d</c> is one symmetric Gram
+    /// product (half a GEMM's FLOPs) plus <c>O(d²)</c> corrections. <c>composition</c> — <see cref="CompositionScores.ForModel"/>, skipped when
     /// <see cref="CircuitAnalysisOptions.Composition"/> is false.
     /// <c>top_tokens</c> — for the <see cref="CircuitAnalysisOptions.TopTokenHeads"/> heads with the highest full OV
     /// copying score, the diagonal of the full OV circuit (<see cref="MatrixChain{TScalar}.Diagonal"/>, one head's
@@ -129,7 +131,8 @@ public static class CircuitAnalysis
     /// <summary>
     /// The plan of the full OV circuit's eigenvalues for <paramref name="model"/>: the cyclic rotation
     /// <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> formed once, <c>(W_U·W_E)·W_V</c> once per key/value head and
-    /// <c>W_O·(…)</c> per query head; <see cref="ChainPlan.Explain"/> shows each step's distinct batch count and FLOPs.
+    /// <c>W_O·(…)</c> per query head (for a tied model <c>W_U·W_E</c> is a Gram step, <see cref="ChainStepKind.ProjectedGram"/>);
+    /// <see cref="ChainPlan.Explain"/> shows each step's kind, distinct batch count and FLOPs.
     /// </summary>
     /// <typeparam name="TScalar">The element type.</typeparam>
     /// <param name="model">The model.</param>
