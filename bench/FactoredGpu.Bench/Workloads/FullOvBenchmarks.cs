@@ -39,6 +39,7 @@ public class FullOvBenchmarks : Suite
         return CopyingScores.Of(eigen, Shape.DHead);
     }
 
+    [BenchmarkCategory("FullOv tied")]
     [Benchmark(Description = "W3 ours, tied GPT-2: X·P_d·W_V·W_O·P_d·diag(g)·Xᵀ·P_V, W_U·W_E as a Gram product")]
     [Route(Route.Ours)]
     public float[] W3Tied()
