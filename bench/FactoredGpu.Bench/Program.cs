@@ -9,9 +9,12 @@ using FactoredGpu.Kernels;
 // --accelerator K is ours, not BenchmarkDotNet's: take it out of the arguments and hand the checked choice to the
 // benchmark processes (BenchmarkDotNet runs each in a child process, which inherits the environment), where the suites'
 // Accelerator parameter source reads it back. --quick and --json PATH are ours too: the quick ratio report; and
-// --scale-8b [--cli PATH]: the synthetic Llama-3-8B-shaped folder through factored circuits.
+// --scale-8b [--cli PATH]: the synthetic Llama-3-8B-shaped folder through factored circuits; --alternate
+// Suite.A,Suite.B [--runs N]: methods of one suite called in turn, best and median of each.
 var rest = new List<string>();
 bool quick = false, scale = false;
+string? alternate = null;
+int runs = 5;
 string json = Path.Combine("bench", "quick-results.json");
 string? cli = null;
 for (int i = 0; i < args.Length; i++)
@@ -35,6 +38,14 @@ for (int i = 0; i < args.Length; i++)
     {
         cli = args[++i];
     }
+    else if (args[i] == "--alternate" && i + 1 < args.Length)
+    {
+        alternate = args[++i];
+    }
+    else if (args[i] == "--runs" && i + 1 < args.Length)
+    {
+        runs = int.TryParse(args[++i], out int n) ? n : 0;
+    }
     else if (value is null)
     {
         rest.Add(args[i]);
@@ -56,6 +67,19 @@ for (int i = 0; i < args.Length; i++)
 if (scale)
 {
     return ScaleBenchmark.Run(cli, Console.Out);
+}
+
+if (alternate is not null)
+{
+    try
+    {
+        return Alternation.Run(alternate, runs, AcceleratorChoice.Chosen(), Console.Out, Console.Error);
+    }
+    catch (Exception e) when (e is ArgumentException or AcceleratorUnavailableException)
+    {
+        Console.Error.WriteLine($"FactoredGpu.Bench: {e.Message}");
+        return 2;
+    }
 }
 
 if (!quick)
