@@ -10,12 +10,15 @@ using FactoredGpu.Kernels;
 // benchmark processes (BenchmarkDotNet runs each in a child process, which inherits the environment), where the suites'
 // Accelerator parameter source reads it back. --quick and --json PATH are ours too: the quick ratio report; and
 // --scale-8b [--cli PATH] [--folder PATH] [--runs N]: the synthetic Llama-3-8B-shaped folder through factored circuits
-// (--folder keeps the model there, and reuses it when a run already wrote it; --runs repeats the CLI and gives best and median).
+// (--folder keeps the model there, and reuses it when a run already wrote it; --runs repeats the CLI, default 1, and gives
+// best and median); --alternate Suite.A,Suite.B [--runs N]: methods of one suite called in turn (default 5 rounds), best
+// and median of each.
 var rest = new List<string>();
 bool quick = false, scale = false;
+string? alternate = null;
+int? runs = null;
 string json = Path.Combine("bench", "quick-results.json");
 string? cli = null, folder = null;
-int runs = 1;
 for (int i = 0; i < args.Length; i++)
 {
     string? value = args[i] == "--accelerator" && i + 1 < args.Length ? args[++i]
@@ -41,13 +44,19 @@ for (int i = 0; i < args.Length; i++)
     {
         folder = Path.GetFullPath(args[++i]);
     }
+    else if (args[i] == "--alternate" && i + 1 < args.Length)
+    {
+        alternate = args[++i];
+    }
     else if (args[i] == "--runs" && i + 1 < args.Length)
     {
-        if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out runs) || runs < 1)
+        if (!int.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
         {
             Console.Error.WriteLine($"FactoredGpu.Bench: --runs needs a whole number of at least 1, not '{args[i]}'.");
             return 2;
         }
+
+        runs = n;
     }
     else if (value is null)
     {
@@ -69,7 +78,20 @@ for (int i = 0; i < args.Length; i++)
 
 if (scale)
 {
-    return ScaleBenchmark.Run(cli, folder, runs, Console.Out);
+    return ScaleBenchmark.Run(cli, folder, runs ?? 1, Console.Out);
+}
+
+if (alternate is not null)
+{
+    try
+    {
+        return Alternation.Run(alternate, runs ?? 5, AcceleratorChoice.Chosen(), Console.Out, Console.Error);
+    }
+    catch (Exception e) when (e is ArgumentException or AcceleratorUnavailableException)
+    {
+        Console.Error.WriteLine($"FactoredGpu.Bench: {e.Message}");
+        return 2;
+    }
 }
 
 if (!quick)

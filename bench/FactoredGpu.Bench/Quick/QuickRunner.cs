@@ -166,7 +166,7 @@ internal static class QuickRunner
             .ThenBy(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>Every combination of the values of the <c>[Params]</c> properties (the accelerator is fixed).</summary>
-    private static IEnumerable<Dictionary<PropertyInfo, object>> ParameterCombinations(Type type)
+    internal static IEnumerable<Dictionary<PropertyInfo, object>> ParameterCombinations(Type type)
     {
         IEnumerable<Dictionary<PropertyInfo, object>> combinations = [[]];
         foreach (var property in type.GetProperties())

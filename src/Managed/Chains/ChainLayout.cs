@@ -2,18 +2,23 @@ namespace FactoredGpu;
 
 /// <summary>
 /// The shapes of a chain's factors and, per factor, which leading dimensions really vary (size &gt; 1 and a non-zero
-/// stride), aligned to the broadcast leading shape of the whole chain. Everything the planner needs; no data.
+/// stride), aligned to the broadcast leading shape of the whole chain; each factor's kind, and which dense factors are
+/// transposed views of each other. Everything the planner needs; no data.
 /// </summary>
 internal sealed class ChainLayout
 {
     private readonly int[][] _shapes;
     private readonly bool[][] _varies;
+    private readonly ChainFactorKind[] _kinds;
+    private readonly MatrixView?[] _views;
 
-    private ChainLayout(int[][] shapes, bool[][] varies, int[] leading)
+    private ChainLayout(int[][] shapes, bool[][] varies, int[] leading, ChainFactorKind[] kinds, MatrixView?[] views)
     {
         _shapes = shapes;
         _varies = varies;
         Leading = leading;
+        _kinds = kinds;
+        _views = views;
     }
 
     /// <summary>The broadcast leading shape of all factors.</summary>
@@ -27,13 +32,22 @@ internal sealed class ChainLayout
 
     public int[] Shape(int i) => _shapes[i];
 
+    public ChainFactorKind Kind(int i) => _kinds[i];
+
+    /// <summary>Whether factors <paramref name="i"/> and <paramref name="j"/> are dense views of one memory, each the other's transpose.</summary>
+    public bool AreTransposes(int i, int j) =>
+        _views[i] is { } a && _views[j] is { } b && a.Transposes(b) &&
+        _shapes[i][^2] == _shapes[j][^1] && _shapes[i][^1] == _shapes[j][^2] && _shapes[i][..^2].SequenceEqual(_shapes[j][..^2]);
+
     /// <summary>
     /// Validates the factor shapes: rank ≥ 2, consecutive inner sizes equal, leading dimensions broadcast (numpy rules).
     /// </summary>
     /// <param name="shapes">The factor shapes, left to right.</param>
     /// <param name="varies">Per factor, per own leading dimension, whether it varies; null: every size &gt; 1 varies.</param>
     /// <exception cref="ArgumentException">A rule is broken; the message names the offending shapes.</exception>
-    public static ChainLayout Create(IReadOnlyList<int[]> shapes, IReadOnlyList<bool[]>? varies)
+    /// <param name="kinds">Per factor, its kind; null: all dense.</param>
+    /// <param name="views">Per factor, where a dense factor's matrices lie (to recognize transposes); null: unknown.</param>
+    public static ChainLayout Create(IReadOnlyList<int[]> shapes, IReadOnlyList<bool[]>? varies, ChainFactorKind[]? kinds = null, MatrixView?[]? views = null)
     {
         ArgumentNullException.ThrowIfNull(shapes);
         if (shapes.Count < 2)
@@ -88,22 +102,25 @@ internal sealed class ChainLayout
             }
         }
 
-        return new ChainLayout([.. shapes.Select(s => (int[])s.Clone())], aligned, leading);
+        return new ChainLayout(
+            [.. shapes.Select(s => (int[])s.Clone())], aligned, leading, kinds ?? new ChainFactorKind[shapes.Count], views ?? new MatrixView?[shapes.Count]);
     }
 
-    /// <summary>The layout of tensors: a leading dimension varies where its size exceeds 1 and its stride is not 0.</summary>
-    public static ChainLayout Of<T>(IReadOnlyList<StridedTensor<T>> factors)
+    /// <summary>The layout of chain factors: a leading dimension varies where its size exceeds 1 and its stride is not 0.</summary>
+    public static ChainLayout Of<T>(IReadOnlyList<ChainFactor<T>> factors)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         Create(
             [.. factors.Select(f => f.Shape.ToArray())],
-            [.. factors.Select(f => f.Strides[..^2].ToArray().Select(stride => stride != 0).ToArray())]);
+            [.. factors.Select(f => f.Varies())],
+            [.. factors.Select(f => f.Kind)],
+            [.. factors.Select(f => f.Kind == ChainFactorKind.Dense ? MatrixView.Of(f.Tensor!) : null)]);
 
     /// <summary>The layout of factors <paramref name="order"/>[0], <paramref name="order"/>[1], … of this one.</summary>
     public ChainLayout Reorder(IReadOnlyList<int> order)
     {
         var shapes = order.Select(i => _shapes[i]).ToArray();
         var varies = order.Select(i => _varies[i]).ToArray();
-        return new ChainLayout(shapes, varies, Leading);
+        return new ChainLayout(shapes, varies, Leading, [.. order.Select(i => _kinds[i])], [.. order.Select(i => _views[i])]);
     }
 
     /// <summary>

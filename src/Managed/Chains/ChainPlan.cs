@@ -44,9 +44,8 @@ public sealed class ChainPlan
     {
         get
         {
-            int s = _split[0, _layout.Count - 1];
-            string inner = $"{Format(0, s)}·{Format(s + 1, _layout.Count - 1)}";
-            return TraceAtRoot ? $"tr({inner})" : inner;
+            string whole = Format(0, _layout.Count - 1);
+            return TraceAtRoot ? $"tr{whole}" : whole[1..^1];
         }
     }
 
@@ -82,14 +81,14 @@ public sealed class ChainPlan
     /// <returns>The text.</returns>
     public override string ToString() => Explain();
 
-    /// <summary>Evaluates the whole product with <see cref="StridedTensor{T}.Matmul"/>, disposing every intermediate.</summary>
+    /// <summary>Evaluates the whole product step by step as planned, disposing every intermediate.</summary>
     /// <param name="factors">The chain's factors in their original order.</param>
-    internal StridedTensor<T> Evaluate<T>(IReadOnlyList<StridedTensor<T>> factors)
+    internal StridedTensor<T> Evaluate<T>(IReadOnlyList<ChainFactor<T>> factors)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         Evaluate(factors, 0, _layout.Count - 1);
 
     /// <summary>The two operands of the last step, each evaluated by the plan; for a trace plan they are its arguments.</summary>
-    internal (StridedTensor<T> Left, StridedTensor<T> Right) EvaluateRootOperands<T>(IReadOnlyList<StridedTensor<T>> factors)
+    internal (StridedTensor<T> Left, StridedTensor<T> Right) EvaluateRootOperands<T>(IReadOnlyList<ChainFactor<T>> factors)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         int s = _split[0, _layout.Count - 1];
@@ -105,19 +104,36 @@ public sealed class ChainPlan
         }
     }
 
-    private StridedTensor<T> Evaluate<T>(IReadOnlyList<StridedTensor<T>> factors, int first, int last)
+    private StridedTensor<T> Evaluate<T>(IReadOnlyList<ChainFactor<T>> factors, int first, int last)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
+        var backend = factors.First(f => f.Tensor is not null).Tensor!.Backend;
         if (first == last)
         {
-            var factor = factors[_order[first]];
-            return factor.BroadcastTo(factor.Shape.ToArray());
+            return factors[_order[first]].ToDense(backend);
         }
 
         int s = _split[first, last];
-        using var left = Evaluate(factors, first, s);
-        using var right = Evaluate(factors, s + 1, last);
-        return StridedTensor<T>.Matmul(left, right);
+        if (s == ChainPlanner.GramSplit)
+        {
+            return GramProduct.Of(factors[_order[last]].Tensor!, projected: last - first == 2);
+        }
+
+        if (ChainPlanner.Structured(_layout, first, s) is { } left)
+        {
+            using var operand = Evaluate(factors, s + 1, last);
+            return factors[_order[left]].Apply(operand, fromLeft: true);
+        }
+
+        if (ChainPlanner.Structured(_layout, s + 1, last) is { } right)
+        {
+            using var operand = Evaluate(factors, first, s);
+            return factors[_order[right]].Apply(operand, fromLeft: false);
+        }
+
+        using var leftProduct = Evaluate(factors, first, s);
+        using var rightProduct = Evaluate(factors, s + 1, last);
+        return StridedTensor<T>.Matmul(leftProduct, rightProduct);
     }
 
     private void AddSteps(int first, int last, List<ChainStep> steps)
@@ -128,19 +144,27 @@ public sealed class ChainPlan
         }
 
         int s = _split[first, last];
-        AddSteps(first, s, steps);
-        AddSteps(s + 1, last, steps);
         bool trace = TraceAtRoot && first == 0 && last == _layout.Count - 1;
         int[] product = _layout.ProductShape(first, last);
+        var kind = ChainPlanner.StepKind(_layout, first, s, last, trace);
+        if (s == ChainPlanner.GramSplit)
+        {
+            // One kernel call forms the whole sub-chain Xᵀ(·P)·X: its operands are the factor's two views.
+            steps.Add(new ChainStep(kind, _names[first], _names[last], _layout.Shape(first), _layout.Shape(last), product, _layout.DistinctBatch(first, last), ChainPlanner.StepFlops(_layout, first, s, last, trace)));
+            return;
+        }
+
+        AddSteps(first, s, steps);
+        AddSteps(s + 1, last, steps);
         steps.Add(new ChainStep(
+            kind,
             Format(first, s),
             Format(s + 1, last),
             _layout.ProductShape(first, s),
             _layout.ProductShape(s + 1, last),
             trace ? product[..^2] : product,
             _layout.DistinctBatch(first, last),
-            ChainPlanner.StepFlops(_layout, first, s, last, trace),
-            trace));
+            ChainPlanner.StepFlops(_layout, first, s, last, trace)));
     }
 
     private string Format(int first, int last)
@@ -151,6 +175,8 @@ public sealed class ChainPlan
         }
 
         int s = _split[first, last];
-        return $"({Format(first, s)}·{Format(s + 1, last)})";
+        return s == ChainPlanner.GramSplit
+            ? $"({string.Join("·", _names[first..(last + 1)])})"
+            : $"({Format(first, s)}·{Format(s + 1, last)})";
     }
 }

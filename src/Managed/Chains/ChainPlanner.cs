@@ -10,6 +10,11 @@ namespace FactoredGpu;
 /// leading sizes over the dimensions along which at least one factor of that sub-chain varies (size &gt; 1 and a non-zero
 /// stride). This is what <see cref="StridedTensor{T}.Matmul"/> actually computes. Ties go to the leftmost split, so
 /// plans are deterministic. The search is <c>O(k³)</c> in the number of factors.</para>
+/// <para>Structured factors (<see cref="ChainFactor{TScalar}"/>) are costed as what is computed: applying a diagonal to an
+/// <c>l×r</c> operand costs <c>l·r</c>, a centring projection <c>2·l·r</c> (a mean and a subtraction per element), and a
+/// sub-chain <c>Xᵀ·X</c> of a factor and its transposed view is one symmetric Gram product, <c>n·m·(m+1)</c> for
+/// <c>X [n, m]</c> (half a GEMM's <c>2·n·m²</c>); <c>Xᵀ·P_n·X = XᵀX − sᵀs/n</c> with <c>s = 1ᵀX</c> adds <c>2·n·m</c>
+/// for the column sums and <c>2·m²</c> for the rank-1 correction.</para>
 /// <para>The overloads here take shapes only, so plans for tensors too large to allocate can be inspected; a
 /// <see cref="MatrixChain{TScalar}"/> plans its own reductions from its tensors' shapes and strides.</para>
 /// </remarks>
@@ -83,12 +88,44 @@ public static class ChainPlanner
         return best!;
     }
 
-    /// <summary>The FLOPs of multiplying the products of factors first..split and split+1..last (or tracing it).</summary>
+    /// <summary>The split value marking a sub-chain evaluated as one Gram product (<see cref="IsGram"/>).</summary>
+    internal const int GramSplit = -1;
+
+    /// <summary>What the step forming factors first..last at <paramref name="split"/> computes.</summary>
+    internal static ChainStepKind StepKind(ChainLayout layout, int first, int split, int last, bool trace) =>
+        trace ? ChainStepKind.Trace
+        : split == GramSplit ? (last - first == 1 ? ChainStepKind.Gram : ChainStepKind.ProjectedGram)
+        : Structured(layout, first, split) is { } left ? (layout.Kind(left) == ChainFactorKind.Diagonal ? ChainStepKind.Scale : ChainStepKind.Centre)
+        : Structured(layout, split + 1, last) is { } right ? (layout.Kind(right) == ChainFactorKind.Diagonal ? ChainStepKind.Scale : ChainStepKind.Centre)
+        : ChainStepKind.Product;
+
+    /// <summary>The FLOPs of the step forming factors first..last at <paramref name="split"/> (or tracing it).</summary>
     internal static long StepFlops(ChainLayout layout, int first, int split, int last, bool trace)
     {
-        long perMatrix = checked(2L * layout.Rows(first) * layout.Cols(split) * (trace ? 1 : layout.Cols(last)));
+        long l = layout.Rows(first), r = layout.Cols(last);
+        long perMatrix = StepKind(layout, first, split, last, trace) switch
+        {
+            ChainStepKind.Trace => checked(2L * l * layout.Cols(split)),
+            ChainStepKind.Gram => checked(layout.Rows(last) * r * (r + 1)),
+            ChainStepKind.ProjectedGram => checked((layout.Rows(last) * r * (r + 1)) + (2L * layout.Rows(last) * r) + (2L * r * r)),
+            ChainStepKind.Scale => checked(l * r),
+            ChainStepKind.Centre => checked(2L * l * r),
+            _ => checked(2L * l * layout.Cols(split) * r),
+        };
         return checked(perMatrix * layout.DistinctBatch(first, last));
     }
+
+    /// <summary>
+    /// Whether factors first..last are <c>Xᵀ·X</c> or <c>Xᵀ·P·X</c>: the outer two dense views of one memory, each the
+    /// other's transpose, with at most a centring projection between them.
+    /// </summary>
+    internal static bool IsGram(ChainLayout layout, int first, int last) =>
+        (last - first == 1 || (last - first == 2 && layout.Kind(first + 1) == ChainFactorKind.Centring)) &&
+        layout.Kind(first) == ChainFactorKind.Dense && layout.Kind(last) == ChainFactorKind.Dense && layout.AreTransposes(first, last);
+
+    /// <summary>The factor index when first..last is one structured (diagonal or centring) factor, else null.</summary>
+    internal static int? Structured(ChainLayout layout, int first, int last) =>
+        first == last && layout.Kind(first) != ChainFactorKind.Dense ? first : null;
 
     internal static string[] Names(IReadOnlyList<int[]> shapes, IReadOnlyList<string>? names)
     {
@@ -114,6 +151,11 @@ public static class ChainPlanner
                 int last = first + length - 1;
                 bool trace = traceAtRoot && length == k;
                 cost[first, last] = long.MaxValue;
+                if (!trace && IsGram(layout, first, last))
+                {
+                    (cost[first, last], split[first, last]) = (StepFlops(layout, first, GramSplit, last, trace: false), GramSplit);
+                }
+
                 for (int s = first; s < last; s++)
                 {
                     long candidate = checked(cost[first, s] + cost[s + 1, last] + StepFlops(layout, first, s, last, trace));

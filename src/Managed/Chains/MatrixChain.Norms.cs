@@ -34,7 +34,7 @@ public sealed partial class MatrixChain<TScalar>
             values[b] = TScalar.CreateTruncating(Math.Sqrt(Math.Max(sum, 0)) * (scales?[b] ?? 1));
         }
 
-        return StridedTensor<TScalar>.FromArray(_factors[0].Backend, values, LeadingShape.ToArray());
+        return StridedTensor<TScalar>.FromArray(Backend, values, LeadingShape.ToArray());
     }
 
     /// <summary>
@@ -69,11 +69,12 @@ public sealed partial class MatrixChain<TScalar>
             }
         }
 
-        return HostDouble.To<TScalar>(_factors[0].Backend, values, Shapes.Concat(LeadingShape, k));
+        return HostDouble.To<TScalar>(Backend, values, Shapes.Concat(LeadingShape, k));
     }
 
     /// <summary>
-    /// The factors broadcast to <see cref="LeadingShape"/>, scaled by <see cref="FactorScaling"/> where their norms are far
+    /// The factors as dense matrices (a diagonal or centring factor expanded to <c>n×n</c>) broadcast to
+    /// <see cref="LeadingShape"/>, scaled by <see cref="FactorScaling"/> where their norms are far
     /// from 1, and the product of the powers of two they were divided by per leading index (null when none was scaled).
     /// </summary>
     private StridedTensor<TScalar>[] Normalized(out double[]? scales)
@@ -83,7 +84,8 @@ public sealed partial class MatrixChain<TScalar>
         var factors = new StridedTensor<TScalar>[Count];
         for (int j = 0; j < Count; j++)
         {
-            factors[j] = FactorScaling.Normalize(_factors[j], lead, out double[]? factorScales);
+            using var dense = _factors[j].ToDense(Backend);
+            factors[j] = FactorScaling.Normalize(dense, lead, out double[]? factorScales);
             if (factorScales is not null)
             {
                 scales ??= Enumerable.Repeat(1.0, factorScales.Length).ToArray();
@@ -119,7 +121,7 @@ public sealed partial class MatrixChain<TScalar>
     /// <summary><c>LᵀL</c> for <c>L = X₁⋯X_s</c> (0-based: factors 0..<paramref name="split"/>), propagated from the left.</summary>
     private static StridedTensor<TScalar> LeftGram(int split, StridedTensor<TScalar>[] factors)
     {
-        var gram = GramOnce(factors[0]);
+        var gram = GramProduct.Of(factors[0], projected: false);
         for (int j = 1; j <= split; j++)
         {
             using var previous = gram;
@@ -135,7 +137,7 @@ public sealed partial class MatrixChain<TScalar>
     private static StridedTensor<TScalar> RightGram(int split, StridedTensor<TScalar>[] factors)
     {
         using var lastTransposed = factors[^1].Transpose();
-        var gram = GramOnce(lastTransposed);
+        var gram = GramProduct.Of(lastTransposed, projected: false);
         for (int j = factors.Length - 2; j > split; j--)
         {
             using var previous = gram;
@@ -145,24 +147,5 @@ public sealed partial class MatrixChain<TScalar>
         }
 
         return gram;
-    }
-
-    /// <summary><c>XᵀX</c> by the backend's symmetric Gram kernel, once per distinct leading index (broadcast dims stay broadcast).</summary>
-    private static StridedTensor<TScalar> GramOnce(StridedTensor<TScalar> x)
-    {
-        int lead = x.Rank - 2, n = x.Dim(-1);
-        var narrow = new TensorIndex[lead];
-        var distinct = new int[lead];
-        for (int d = 0; d < lead; d++)
-        {
-            bool shared = x.Strides[d] == 0;
-            narrow[d] = shared ? TensorIndex.Slice(0, 1) : TensorIndex.All;
-            distinct[d] = shared ? Math.Min(x.Shape[d], 1) : x.Shape[d];
-        }
-
-        using var source = x.Index(narrow);
-        using var gram = StridedTensor<TScalar>.Zeros(x.Backend, Shapes.Concat(distinct, n, n));
-        x.Backend.Gram(source.AsBatch(), gram.AsBatch());
-        return gram.BroadcastLeading(x.Shape[..^2]);
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class MatrixChain<TScalar>
             using var diagonal = factored.Diagonal();
             diagonal.ToArray().CopyTo(values, head * d);
         });
-        return StridedTensor<TScalar>.FromArray(_factors[0].Backend, values, Shapes.Concat(LeadingShape, d));
+        return StridedTensor<TScalar>.FromArray(Backend, values, Shapes.Concat(LeadingShape, d));
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public sealed partial class MatrixChain<TScalar>
             top.Indices.CopyTo(indices, head * perHead);
         });
         int[] shape = Shapes.Concat(LeadingShape, LDim, k);
-        return new TopKResult<TScalar>(StridedTensor<TScalar>.FromArray(_factors[0].Backend, values, shape), indices, shape);
+        return new TopKResult<TScalar>(StridedTensor<TScalar>.FromArray(Backend, values, shape), indices, shape);
     }
 
     /// <summary>Runs <paramref name="action"/> on each leading index's chain as a factored matrix at its smallest split.</summary>
@@ -71,8 +71,7 @@ public sealed partial class MatrixChain<TScalar>
             }
 
             var index = position.Select(p => TensorIndex.At(p)).ToArray();
-            var views = _factors.Select(f => f.BroadcastLeading(leading)).ToArray();
-            var single = views.Select(v => v.Index(index)).ToArray();
+            var single = _factors.Select(f => f.At(leading, index)).ToArray();
             try
             {
                 using var chain = Of(single);
@@ -81,9 +80,9 @@ public sealed partial class MatrixChain<TScalar>
             }
             finally
             {
-                foreach (var view in views.Concat(single))
+                foreach (var factor in single)
                 {
-                    view.Dispose();
+                    factor.Dispose();
                 }
             }
         }

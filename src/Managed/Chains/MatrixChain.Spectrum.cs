@@ -42,7 +42,7 @@ public sealed partial class MatrixChain<TScalar>
         int m = rotation.Dim(-1);
         var (real, imaginary) = HostEigenvalues(rotation, m);
         int[] shape = Shapes.Concat(LeadingShape, m);
-        var backend = _factors[0].Backend;
+        var backend = Backend;
         return new ComplexTensor<TScalar>(HostDouble.To<TScalar>(backend, real, shape), HostDouble.To<TScalar>(backend, imaginary, shape));
     }
 

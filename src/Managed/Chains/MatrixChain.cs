@@ -22,12 +22,12 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     /// <summary>The default limit on one allocation of <see cref="Materialize"/>: 4 GiB.</summary>
     public const long DefaultMemoryBudgetBytes = 4L << 30;
 
-    private readonly StridedTensor<TScalar>[] _factors;
+    private readonly ChainFactor<TScalar>[] _factors;
     private readonly ChainLayout _layout;
     private readonly string[] _names;
     private readonly int[] _shape;
 
-    private MatrixChain(StridedTensor<TScalar>[] factors)
+    private MatrixChain(ChainFactor<TScalar>[] factors)
     {
         ArgumentNullException.ThrowIfNull(factors);
         if (factors.Any(f => f is null))
@@ -36,15 +36,22 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
         }
 
         _layout = ChainLayout.Of(factors);
-        for (int i = 1; i < factors.Length; i++)
+        var tensors = factors.Where(f => f.Tensor is not null).Select(f => f.Tensor!).ToArray();
+        if (tensors.Length == 0)
         {
-            if (!ReferenceEquals(factors[i].Backend, factors[0].Backend))
+            throw new ArgumentException("A chain needs at least one dense or diagonal factor; all were centring projections.", nameof(factors));
+        }
+
+        foreach (var tensor in tensors)
+        {
+            if (!ReferenceEquals(tensor.Backend, tensors[0].Backend))
             {
-                throw new ArgumentException($"Factors live on different backends: {factors[0]} on {factors[0].Backend.Kind}, {factors[i]} on {factors[i].Backend.Kind}.", nameof(factors));
+                throw new ArgumentException($"Factors live on different backends: {tensors[0]} on {tensors[0].Backend.Kind}, {tensor} on {tensor.Backend.Kind}.", nameof(factors));
             }
         }
 
-        _factors = [.. factors.Select(f => f.BroadcastTo(f.Shape.ToArray()))];
+        Backend = tensors[0].Backend;
+        _factors = [.. factors.Select(f => f.View())];
         _names = ChainPlanner.Names([.. factors.Select(f => f.Shape.ToArray())], null);
         _shape = Shapes.Concat(_layout.Leading, _layout.Rows(0), _layout.Cols(Count - 1));
     }
@@ -65,7 +72,10 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     public int Count => _factors.Length;
 
     /// <summary>The factors, left to right, as the chain's own views (shapes as given, not broadcast); do not dispose them.</summary>
-    public IReadOnlyList<StridedTensor<TScalar>> Factors => _factors;
+    public IReadOnlyList<ChainFactor<TScalar>> Factors => _factors;
+
+    /// <summary>The backend every factor's data lives on.</summary>
+    private Kernels.IKernels Backend { get; }
 
     /// <summary>Creates the lazy product of <paramref name="factors"/>; nothing is multiplied.</summary>
     /// <param name="factors">At least two tensors <c>[..., rows, cols]</c> on one backend; consecutive inner sizes equal.</param>
@@ -74,7 +84,26 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     /// Fewer than two factors, a factor of rank &lt; 2, inner sizes that differ, leading dimensions that do not broadcast, or
     /// different backends; the message names the shapes.
     /// </exception>
-    public static MatrixChain<TScalar> Of(params StridedTensor<TScalar>[] factors) => new(factors);
+    public static MatrixChain<TScalar> Of(params StridedTensor<TScalar>[] factors)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        if (factors.Any(f => f is null))
+        {
+            throw new ArgumentNullException(nameof(factors), "A factor is null.");
+        }
+
+        return Joined([], factors, []);
+    }
+
+    /// <summary>
+    /// Creates the lazy product of dense, diagonal and centring factors; nothing is multiplied. A dense factor that is a
+    /// transposed view of another (<c>X</c> and <c>Xᵀ</c>, one memory) lets the planner form <c>Xᵀ·X</c> or <c>Xᵀ·P·X</c>
+    /// as one symmetric Gram product.
+    /// </summary>
+    /// <param name="factors">At least two factors, their tensors on one backend, not all centring projections; consecutive inner sizes equal.</param>
+    /// <returns>The chain, owned by the caller; the factors stay the caller's.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="Of(StridedTensor{TScalar}[])"/>, or every factor is a centring projection.</exception>
+    public static MatrixChain<TScalar> Of(params ChainFactor<TScalar>[] factors) => new(factors);
 
     /// <summary>The chain <c>A·B</c> of a factored matrix's two factors.</summary>
     /// <param name="matrix">The factored matrix.</param>
@@ -103,7 +132,7 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     public static MatrixChain<TScalar> operator *(MatrixChain<TScalar> left, StridedTensor<TScalar> right)
     {
         ArgumentNullException.ThrowIfNull(left);
-        return Of([.. left._factors, right]);
+        return Joined(left._factors, [right], []);
     }
 
     /// <summary>The lazy product of a tensor and a chain.</summary>
@@ -113,7 +142,7 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     public static MatrixChain<TScalar> operator *(StridedTensor<TScalar> left, MatrixChain<TScalar> right)
     {
         ArgumentNullException.ThrowIfNull(right);
-        return Of([left, .. right._factors]);
+        return Joined([], [left], right._factors);
     }
 
     /// <summary>The lazy product of a chain and a factored matrix (its two factors join the chain).</summary>
@@ -124,7 +153,7 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        return Of([.. left._factors, right.A, right.B]);
+        return Joined(left._factors, [right.A, right.B], []);
     }
 
     /// <summary>The lazy product of a factored matrix and a chain.</summary>
@@ -135,7 +164,7 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        return Of([left.A, left.B, .. right._factors]);
+        return Joined([], [left.A, left.B], right._factors);
     }
 
     /// <summary>The plan <see cref="Materialize"/> follows.</summary>
@@ -190,7 +219,7 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     /// <summary>A description: shape and factor shapes.</summary>
     /// <returns>The description.</returns>
     public override string ToString() =>
-        $"MatrixChain: Shape({Shapes.Format(_shape)}), Factors({string.Join("·", _factors.Select(f => Shapes.Format(f.Shape)))})";
+        $"MatrixChain: Shape({Shapes.Format(_shape)}), Factors({string.Join("·", _factors.Select(f => f.Kind == ChainFactorKind.Dense ? Shapes.Format(f.Shape) : f.ToString()))})";
 
     /// <summary>Releases the chain's views of its factors.</summary>
     public void Dispose()
@@ -198,6 +227,23 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
         foreach (var factor in _factors)
         {
             factor.Dispose();
+        }
+    }
+
+    /// <summary>The chain of <paramref name="left"/>, dense factors viewing <paramref name="middle"/>, then <paramref name="right"/>.</summary>
+    private static MatrixChain<TScalar> Joined(ChainFactor<TScalar>[] left, StridedTensor<TScalar>[] middle, ChainFactor<TScalar>[] right)
+    {
+        var dense = middle.Select(ChainFactor<TScalar>.Dense).ToArray();
+        try
+        {
+            return new([.. left, .. dense, .. right]);
+        }
+        finally
+        {
+            foreach (var factor in dense)
+            {
+                factor.Dispose();
+            }
         }
     }
 
@@ -221,7 +267,7 @@ public sealed partial class MatrixChain<TScalar> : IDisposable
     {
         if (first == last)
         {
-            return _factors[first].BroadcastTo(_factors[first].Shape.ToArray());
+            return _factors[first].ToDense(Backend);
         }
 
         int[] range = [.. Enumerable.Range(first, last - first + 1)];

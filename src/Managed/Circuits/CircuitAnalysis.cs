@@ -30,7 +30,9 @@ public static class CircuitAnalysis
     /// <c>W_O·W_V</c>, singular values and norms from Gram matrices. <c>qk</c> — <c>FactoredMatrix(W_Q, W_Kᵀ)</c>:
     /// eigenvalues. <c>full_ov</c> — the lazy chain <c>W_E·W_V·W_O·W_U</c> (<see cref="FullOvPlan"/>): eigenvalues of its
     /// <c>dh×dh</c> rotation <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> (<c>d×d</c>) computed once for all heads and
-    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. <c>composition</c> — <see cref="CompositionScores.ForModel"/>, skipped when
+    /// <c>(W_U·W_E)·W_V</c> once per key/value head; no <c>[V, dh]</c> factor per head and no <c>V×V</c> matrix. For a tied
+    /// model (<see cref="TransformerWeights{TScalar}.Tie"/>) <c>W_U·W_E = P_d·diag(g)·(Xᵀ·P_V·X)·P_d</c> is one symmetric Gram
+    /// product (half a GEMM's FLOPs) plus <c>O(d²)</c> corrections. <c>composition</c> — <see cref="CompositionScores.ForModel"/>, skipped when
     /// <see cref="CircuitAnalysisOptions.Composition"/> is false.
     /// <c>top_tokens</c> — for the <see cref="CircuitAnalysisOptions.TopTokenHeads"/> heads with the highest full OV
     /// copying score, the diagonal of the full OV circuit (<see cref="MatrixChain{TScalar}.Diagonal"/>, one head's
@@ -86,7 +88,7 @@ public static class CircuitAnalysis
         }
 
         using var circuits = new GroupedCircuits<TScalar>(weights, backend);
-        var (wE, wV, wO, wU, ov, qk) = (circuits.WE, circuits.WV, circuits.WO, circuits.WU, circuits.OV, circuits.QK);
+        var (ov, qk) = (circuits.OV, circuits.QK);
 
         var (ovEigen, ovScores, ovSingular, ovNorms) = Stage("ov", _ =>
         {
@@ -108,7 +110,7 @@ public static class CircuitAnalysis
                 [.. Jagged(HostDouble.From(t), layers, heads).Select(row => row.Select(scores => Grid(scores, layers, heads)).ToArray())];
             return new CompositionTable(Table(tables.Q), Table(tables.K), Table(tables.V));
         });
-        var topTokens = Stage("top_tokens", report => TopTokens(wE, wV, wO, wU, fullScores, options, report));
+        var topTokens = Stage("top_tokens", report => TopTokens(circuits, fullScores, options, report));
 
         return new CircuitReport
         {
@@ -129,7 +131,8 @@ public static class CircuitAnalysis
     /// <summary>
     /// The plan of the full OV circuit's eigenvalues for <paramref name="model"/>: the cyclic rotation
     /// <c>W_O·((W_U·W_E)·W_V)</c>, with <c>W_U·W_E</c> formed once, <c>(W_U·W_E)·W_V</c> once per key/value head and
-    /// <c>W_O·(…)</c> per query head; <see cref="ChainPlan.Explain"/> shows each step's distinct batch count and FLOPs.
+    /// <c>W_O·(…)</c> per query head (for a tied model <c>W_U·W_E</c> is a Gram step, <see cref="ChainStepKind.ProjectedGram"/>);
+    /// <see cref="ChainPlan.Explain"/> shows each step's kind, distinct batch count and FLOPs.
     /// </summary>
     /// <typeparam name="TScalar">The element type.</typeparam>
     /// <param name="model">The model.</param>
@@ -159,9 +162,7 @@ public static class CircuitAnalysis
     /// The <paramref name="options"/>' top tokens of the heads with the highest finite full OV copying scores (ties to the
     /// earlier head): the largest entries of each head's full OV diagonal, ties to the lower token id.
     /// </summary>
-    private static List<HeadTokens> TopTokens<TScalar>(
-        StridedTensor<TScalar> wE, StridedTensor<TScalar> wV, StridedTensor<TScalar> wO, StridedTensor<TScalar> wU,
-        double[][] fullScores, CircuitAnalysisOptions options, Action<double> report)
+    private static List<HeadTokens> TopTokens<TScalar>(GroupedCircuits<TScalar> circuits, double[][] fullScores, CircuitAnalysisOptions options, Action<double> report)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
         int heads = fullScores[0].Length;
@@ -175,10 +176,10 @@ public static class CircuitAnalysis
         foreach (var (layer, head, score) in chosen)
         {
             // wV and wO are [L, KV, G, …]: query head h is (h / G, h % G).
-            int group = wO.Dim(2);
-            using var headV = wV.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
-            using var headO = wO.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
-            using var chain = MatrixChain<TScalar>.Of(wE, headV, headO, wU);
+            int group = circuits.WO.Dim(2);
+            using var headV = circuits.WV.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
+            using var headO = circuits.WO.Index(TensorIndex.At(layer), TensorIndex.At(head / group), TensorIndex.At(head % group));
+            using var chain = circuits.FullOv(headV, headO);
             using var diagonal = chain.Diagonal();
             double[] values = HostDouble.From(diagonal);
             int[] tokens = [.. Enumerable.Range(0, values.Length)

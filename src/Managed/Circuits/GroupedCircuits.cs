@@ -19,8 +19,24 @@ internal sealed class GroupedCircuits<TScalar> : IDisposable
     public GroupedCircuits(TransformerWeights<TScalar> weights, IKernels backend)
     {
         int group = weights.Config.QueryGroup;
-        WE = Own(OnBackend(weights.WE, backend));
-        WU = Own(OnBackend(weights.WU, backend));
+        if (weights.Tie is { } tie)
+        {
+            // W_E = X·P_d and W_U = P_d·diag(g)·Xᵀ·P_V over one raw X: the planner forms W_U·W_E as a Gram product.
+            var x = Own(OnBackend(tie.Embedding, backend));
+            var xT = Own(x.Transpose());
+            var scale = Own(OnBackend(tie.Scale, backend));
+            int d = weights.DModel, v = weights.DVocab;
+            ChainFactor<TScalar> Centring(int n) => Own(ChainFactor<TScalar>.Centring(n));
+            Embedding = tie.CentredModel ? [Own(ChainFactor<TScalar>.Dense(x)), Centring(d)] : [Own(ChainFactor<TScalar>.Dense(x))];
+            ChainFactor<TScalar>[] unembedding = [Own(ChainFactor<TScalar>.Diagonal(scale)), Own(ChainFactor<TScalar>.Dense(xT)), Centring(v)];
+            Unembedding = tie.CentredModel ? [Centring(d), .. unembedding] : unembedding;
+        }
+        else
+        {
+            Embedding = [Own(ChainFactor<TScalar>.Dense(Own(OnBackend(weights.WE, backend))))];
+            Unembedding = [Own(ChainFactor<TScalar>.Dense(Own(OnBackend(weights.WU, backend))))];
+        }
+
         var wQ = Own(OnBackend(weights.WQ, backend));
         var wK = Own(OnBackend(weights.WK, backend));
         var wV = Own(OnBackend(weights.WV, backend));
@@ -34,11 +50,11 @@ internal sealed class GroupedCircuits<TScalar> : IDisposable
         QK = Own(new FactoredMatrix<TScalar>(queries, keysT));
     }
 
-    /// <summary><c>W_E [V, d]</c>.</summary>
-    public StridedTensor<TScalar> WE { get; }
+    /// <summary><c>W_E [V, d]</c> as chain factors: the matrix, or <c>X·P_d</c> (<c>X</c> alone for RMSNorm) when tied.</summary>
+    public ChainFactor<TScalar>[] Embedding { get; }
 
-    /// <summary><c>W_U [d, V]</c>.</summary>
-    public StridedTensor<TScalar> WU { get; }
+    /// <summary><c>W_U [d, V]</c> as chain factors: the matrix, or <c>P_d·diag(g)·Xᵀ·P_V</c> (no <c>P_d</c> for RMSNorm) when tied.</summary>
+    public ChainFactor<TScalar>[] Unembedding { get; }
 
     /// <summary><c>W_V [L, KV, G, d, dh]</c>, stride 0 over <c>G</c>.</summary>
     public StridedTensor<TScalar> WV { get; }
@@ -53,7 +69,14 @@ internal sealed class GroupedCircuits<TScalar> : IDisposable
     public FactoredMatrix<TScalar> QK { get; }
 
     /// <summary>The lazy full OV circuit <c>W_E·W_V·W_O·W_U</c> <c>[L, KV, G, V, V]</c>, owned by the caller.</summary>
-    public MatrixChain<TScalar> FullOv() => MatrixChain<TScalar>.Of(WE, WV, WO, WU);
+    public MatrixChain<TScalar> FullOv() => FullOv(WV, WO);
+
+    /// <summary>The lazy full OV circuit <c>W_E·wV·wO·W_U</c> of some heads' value and output weights, owned by the caller.</summary>
+    public MatrixChain<TScalar> FullOv(StridedTensor<TScalar> wV, StridedTensor<TScalar> wO)
+    {
+        using ChainFactor<TScalar> v = ChainFactor<TScalar>.Dense(wV), o = ChainFactor<TScalar>.Dense(wO);
+        return MatrixChain<TScalar>.Of([.. Embedding, v, o, .. Unembedding]);
+    }
 
     /// <summary>Releases the views and copies, newest first.</summary>
     public void Dispose()

@@ -19,6 +19,8 @@ namespace FactoredGpu.Models;
 public sealed class TransformerWeights<TScalar> : IDisposable
     where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
 {
+    private readonly Lazy<StridedTensor<TScalar>> _wU;
+
     /// <summary>Wraps a model's tensors, checking every shape against <paramref name="config"/>; the new object owns them all.</summary>
     /// <param name="config">The model's sizes and normalization kind.</param>
     /// <param name="wE">TransformerLens <c>W_E</c> <c>[V, d]</c>, the token embedding.</param>
@@ -37,9 +39,13 @@ public sealed class TransformerWeights<TScalar> : IDisposable
     /// <param name="ln2B">TransformerLens <c>ln2.b</c> <c>[L, d]</c>, or <see langword="null"/> (RMSNorm, or no MLPs).</param>
     /// <param name="lnFinalW">TransformerLens <c>ln_final.w</c> <c>[d]</c>.</param>
     /// <param name="lnFinalB">TransformerLens <c>ln_final.b</c> <c>[d]</c> (LayerNorm), or <see langword="null"/> (RMSNorm).</param>
-    /// <param name="wU">TransformerLens <c>W_U</c> <c>[d, V]</c>, the unembedding (a transposed view of <paramref name="wE"/> when tied).</param>
+    /// <param name="wU">
+    /// TransformerLens <c>W_U</c> <c>[d, V]</c>, the unembedding (a transposed view of <paramref name="wE"/> when tied), or
+    /// <see langword="null"/> when <paramref name="tie"/> describes it.
+    /// </param>
     /// <param name="bU">TransformerLens <c>b_U</c> <c>[V]</c>.</param>
     /// <param name="mlp">The MLP weights, or <see langword="null"/> (circuits do not need them).</param>
+    /// <param name="tie">A processed unembedding kept as structure over the embedding (then <paramref name="wU"/> is null), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">
     /// A tensor's shape disagrees with the configuration, or a bias is present or missing against the norm kind; the
     /// message names the tensor (TransformerLens name), the expected and the actual shape.
@@ -62,15 +68,24 @@ public sealed class TransformerWeights<TScalar> : IDisposable
         StridedTensor<TScalar>? ln2B,
         StridedTensor<TScalar> lnFinalW,
         StridedTensor<TScalar>? lnFinalB,
-        StridedTensor<TScalar> wU,
+        StridedTensor<TScalar>? wU,
         StridedTensor<TScalar> bU,
-        MlpWeights<TScalar>? mlp)
+        MlpWeights<TScalar>? mlp,
+        TiedUnembedding<TScalar>? tie = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        StridedTensor<TScalar>[] required = [wE, wQ, wK, wV, wO, bQ, bK, bV, bO, ln1W, lnFinalW, wU, bU];
+        StridedTensor<TScalar>[] required = [wE, wQ, wK, wV, wO, bQ, bK, bV, bO, ln1W, lnFinalW, bU];
+
         if (required.Any(t => t is null))
         {
             throw new ArgumentNullException(nameof(wE), "A required weight tensor is null.");
+        }
+
+        if ((wU is null) == (tie is null))
+        {
+            throw wU is null
+                ? new ArgumentNullException(nameof(wU), "W_U is null and no tied structure was given.")
+                : new ArgumentException("W_U and a tied structure were both given; give one.", nameof(tie));
         }
 
         int l = config.NLayers, h = config.NHeads, kv = config.NKeyValueHeads, d = config.DModel, dh = config.DHead, v = config.DVocab;
@@ -90,7 +105,15 @@ public sealed class TransformerWeights<TScalar> : IDisposable
         RequireShape("b_O", bO, [l, d]);
         RequireShape("ln1.w", ln1W, [l, d]);
         RequireShape("ln_final.w", lnFinalW, [d]);
-        RequireShape("W_U", wU, [d, v]);
+        if (wU is not null)
+        {
+            RequireShape("W_U", wU, [d, v]);
+        }
+        else
+        {
+            RequireShape("tied W_E", tie!.Embedding, [v, d]);
+        }
+
         RequireShape("b_U", bU, [v]);
         bool layerNorm = config.Norm == NormKind.LayerNorm;
         foreach (var (name, bias, shape) in new[] { ("ln1.b", ln1B, new[] { l, d }), ("ln_final.b", lnFinalB, [d]) })
@@ -127,7 +150,8 @@ public sealed class TransformerWeights<TScalar> : IDisposable
 
         Config = config;
         (WE, WPos, WQ, WK, WV, WO, BQ, BK, BV, BO) = (wE, wPos, wQ, wK, wV, wO, bQ, bK, bV, bO);
-        (Ln1W, Ln1B, Ln2W, Ln2B, LnFinalW, LnFinalB, WU, BU, Mlp) = (ln1W, ln1B, ln2W, ln2B, lnFinalW, lnFinalB, wU, bU, mlp);
+        (Ln1W, Ln1B, Ln2W, Ln2B, LnFinalW, LnFinalB, BU, Mlp, Tie) = (ln1W, ln1B, ln2W, ln2B, lnFinalW, lnFinalB, bU, mlp, tie);
+        _wU = wU is not null ? new(wU) : new(() => WeightProcessing.Unembedding(tie!));
     }
 
     /// <summary>The sizes and settings of the model.</summary>
@@ -181,8 +205,11 @@ public sealed class TransformerWeights<TScalar> : IDisposable
     /// <summary>TransformerLens <c>ln_final.b</c> <c>[d]</c>; <see langword="null"/> for RMSNorm.</summary>
     public StridedTensor<TScalar>? LnFinalB { get; }
 
-    /// <summary>TransformerLens <c>W_U</c> <c>[d, V]</c>: the unembedding.</summary>
-    public StridedTensor<TScalar> WU { get; }
+    /// <summary>TransformerLens <c>W_U</c> <c>[d, V]</c>: the unembedding; formed from <see cref="Tie"/> on first read when tied.</summary>
+    public StridedTensor<TScalar> WU => _wU.Value;
+
+    /// <summary>The processed unembedding as structure over the raw embedding, or <see langword="null"/> when <see cref="WU"/> is held as a matrix.</summary>
+    public TiedUnembedding<TScalar>? Tie { get; }
 
     /// <summary>TransformerLens <c>b_U</c> <c>[V]</c>.</summary>
     public StridedTensor<TScalar> BU { get; }
@@ -208,11 +235,17 @@ public sealed class TransformerWeights<TScalar> : IDisposable
     /// <summary>Releases every tensor.</summary>
     public void Dispose()
     {
-        foreach (var tensor in new[] { WE, WPos, WQ, WK, WV, WO, BQ, BK, BV, BO, Ln1W, Ln1B, Ln2W, Ln2B, LnFinalW, LnFinalB, WU, BU })
+        foreach (var tensor in new[] { WE, WPos, WQ, WK, WV, WO, BQ, BK, BV, BO, Ln1W, Ln1B, Ln2W, Ln2B, LnFinalW, LnFinalB, BU })
         {
             tensor?.Dispose();
         }
 
+        if (_wU.IsValueCreated)
+        {
+            _wU.Value.Dispose();
+        }
+
+        Tie?.Dispose();
         Mlp?.Dispose();
     }
 

@@ -20,13 +20,15 @@ public static class WeightProcessing
     /// <param name="weights">The unprocessed weights (e.g. from a checkpoint); left unchanged unless <paramref name="overwrite"/>.</param>
     /// <param name="overwrite">
     /// True: each processed weight matrix is written over its input where that input is a contiguous host tensor, so that
-    /// no second copy of <c>W_Q</c>, <c>W_K</c>, <c>W_V</c>, <c>W_U</c> (and, LayerNorm, <c>W_E</c>, <c>W_O</c>) exists at any
+    /// no second copy of <c>W_Q</c>, <c>W_K</c>, <c>W_V</c>, <c>W_U</c> (and, LayerNorm, <c>W_O</c>, and <c>W_E</c> unless tied) exists at any
     /// time (Llama-3-8B: 9.6 GB at the peak instead of 14.9 GB); <paramref name="weights"/> then holds processed matrices
     /// beside unprocessed biases and norms and must only be disposed. False (the default): <paramref name="weights"/> is left unchanged.
     /// </param>
     /// <returns>
     /// New host weights, owned by the caller (tensors processing leaves alone, and with <paramref name="overwrite"/> the
-    /// overwritten ones, are shared views). As in TransformerLens's processed state dict the norm weights are 1, the norm
+    /// overwritten ones, are shared views). A tied unembedding (<c>W_U</c> a transposed view of <c>W_E</c>, as the GPT-2 and
+    /// tied Qwen2 adapters give it) stays structure, <see cref="TransformerWeights{TScalar}.Tie"/> over the raw <c>W_E</c>
+    /// and <c>ln_final.w</c>: no <c>[d, V]</c> matrix is made unless <see cref="TransformerWeights{TScalar}.WU"/> is read. As in TransformerLens's processed state dict the norm weights are 1, the norm
     /// biases and <c>b_V</c> are 0.
     /// </returns>
     /// <remarks>
@@ -60,11 +62,18 @@ public static class WeightProcessing
         var (wQ, bQ) = FoldNorm(weights.WQ, weights.BQ, ln1W, ln1B, h, layerNorm, centreRows: false, overwrite);
         var (wK, bK) = FoldNorm(weights.WK, weights.BK, ln1W, ln1B, kv, layerNorm, centreRows: false, overwrite);
         var (wV, bV) = FoldNorm(weights.WV, weights.BV, ln1W, ln1B, kv, layerNorm, centreRows: false, overwrite);
-        var (wU, bU) = FoldNorm(weights.WU, weights.BU, HostDouble.From(weights.LnFinalW), Bias(weights.LnFinalB, d), 1, layerNorm, centreRows: true, overwrite);
+
+        // A tied W_U (a transposed view of W_E) stays structure over the raw embedding; only b_U is folded here.
+        bool tied = MatrixView.Of(weights.WU).Transposes(MatrixView.Of(weights.WE));
+        double[] lnFinalW = HostDouble.From(weights.LnFinalW), lnFinalB = Bias(weights.LnFinalB, d);
+        var (wU, bU) = tied
+            ? (null, FoldBias(weights.WU, weights.BU, lnFinalW, lnFinalB, 1, columnMeans: false).B)
+            : FoldNorm(weights.WU, weights.BU, lnFinalW, lnFinalB, 1, layerNorm, centreRows: true, overwrite);
+        var tie = tied ? new TiedUnembedding<TScalar>(weights.WE, weights.LnFinalW, layerNorm) : null;
         var mlp = weights.Mlp is { } raw ? ProcessMlp(raw, weights, layerNorm, overwrite) : null;
 
-        // 2. Centre the weights that write to the residual stream (LayerNorm only).
-        var wE = layerNorm ? Write(weights.WE, null, 1, null, centreRows: true, overwrite) : Keep(weights.WE);
+        // 2. Centre the weights that write to the residual stream (LayerNorm only); a tie still reads the raw W_E.
+        var wE = layerNorm ? Write(weights.WE, null, 1, null, centreRows: true, overwrite && !tied) : Keep(weights.WE);
         var wPos = weights.WPos is null ? null : layerNorm ? Write(weights.WPos, null, 1, null, centreRows: true, overwrite) : Keep(weights.WPos);
         var wO = layerNorm ? Write(weights.WO, null, 1, null, centreRows: true, overwrite) : Keep(weights.WO);
         double[] bO = HostDouble.From(weights.BO);
@@ -98,7 +107,21 @@ public static class WeightProcessing
             hasLn2 ? Ones(l, d) : null, Zeros(hasLn2 && layerNorm, l, d),
             Ones(d), Zeros(layerNorm, d),
             wU, T(bU, v),
-            mlp);
+            mlp,
+            tie);
+    }
+
+    /// <summary>
+    /// The matrix TransformerLens's processing makes of a tied unembedding: <c>W_U = P_d·diag(g)·Xᵀ·P_V</c> (no <c>P_d</c>
+    /// for RMSNorm), computed as for an untied one (float64, rounded once), so either path gives the same bits.
+    /// </summary>
+    internal static StridedTensor<TScalar> Unembedding<TScalar>(TiedUnembedding<TScalar> tie)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
+        using var transposed = tie.Embedding.Transpose();
+        using var noBias = StridedTensor<TScalar>.Zeros(HostKernels.Shared, tie.Embedding.Dim(0));
+        int d = tie.Embedding.Dim(1);
+        return FoldNorm(transposed, noBias, HostDouble.From(tie.Scale), new double[d], 1, tie.CentredModel, centreRows: true, overwrite: false).W;
     }
 
     /// <summary>The MLP with <c>ln2</c> folded into <c>W_in</c> (and <c>W_gate</c>), and (LayerNorm) <c>W_out</c>, <c>b_out</c> centred.</summary>
@@ -178,13 +201,24 @@ public static class WeightProcessing
         StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool centreColumns, bool centreRows, bool overwrite)
         where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
     {
+        var (b, columnMean) = FoldBias(weight, bias, lnW, lnB, perNorm, columnMeans: centreColumns);
+        return (Write(weight, lnW, perNorm, centreColumns ? columnMean : null, centreRows, overwrite), b);
+    }
+
+    /// <summary>
+    /// The folded biases <c>b + Wᵀ·ln.b</c> of <see cref="FoldNorm"/> and the column means of <c>W ⊙ ln.w[:, None]</c> over
+    /// the rows, one pass over <paramref name="weight"/> and no new matrix; no pass at all when the norm has no bias
+    /// (RMSNorm) and the means are not wanted (<paramref name="columnMeans"/> false; they are then left zero).
+    /// </summary>
+    private static (double[] B, double[] ColumnMean) FoldBias<TScalar>(StridedTensor<TScalar> weight, StridedTensor<TScalar> bias, double[] lnW, double[] lnB, int perNorm, bool columnMeans)
+        where TScalar : unmanaged, IFloatingPointIeee754<TScalar>
+    {
         var (data, matrices, rowStride, columnStride) = HostMatrices(weight);
         int rows = weight.Dim(-2), cols = weight.Dim(-1);
         double[] b = HostDouble.From(bias), columnMean = new double[b.Length];
-        if (!centreColumns && Array.TrueForAll(lnB, x => x == 0))
+        if (!columnMeans && Array.TrueForAll(lnB, x => x == 0))
         {
-            // RMSNorm: no bias to fold and no column mean to take; only the scale, in Write.
-            return (Write(weight, lnW, perNorm, null, centreRows, overwrite), b);
+            return (b, columnMean);
         }
 
         // Columns are independent: split each matrix into column blocks so that one wide matrix (W_U) uses every core.
@@ -215,7 +249,7 @@ public static class WeightProcessing
                 mean /= rows;
             }
         });
-        return (Write(weight, lnW, perNorm, centreColumns ? columnMean : null, centreRows, overwrite), b);
+        return (b, columnMean);
     }
 
     /// <summary>

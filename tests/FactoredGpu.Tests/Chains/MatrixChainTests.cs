@@ -132,7 +132,7 @@ public sealed class MatrixChainTests
     public void Float_eigenvalues_and_norm_follow_the_double_ones()
     {
         using var chain = Build("B", out _, out _, out _, out _);
-        var floats = chain.Factors.Select(f => StridedTensor<float>.FromArray(f.ToArray().Select(x => (float)x).ToArray(), f.Shape.ToArray())).ToArray();
+        var floats = chain.Factors.Select(factor => factor.Tensor!).Select(f => StridedTensor<float>.FromArray(f.ToArray().Select(x => (float)x).ToArray(), f.Shape.ToArray())).ToArray();
         using var single = MatrixChain<float>.Of(floats);
         using var eigen = single.Eigenvalues();
         using var eigen64 = chain.Eigenvalues();

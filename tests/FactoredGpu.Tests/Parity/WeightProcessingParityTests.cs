@@ -75,8 +75,20 @@ public sealed class WeightProcessingParityTests
             Assert.True(get(copy).ToArray().SequenceEqual(get(inPlace).ToArray()), name);
         }
 
-        // GPT-2's tied W_U is a transposed view of W_E, not contiguous: it gets new memory; LayerNorm rewrites W_E and W_O too.
-        var rewritten = checkpoint == "dev_gpt2" ? matrices[..5] : [.. matrices[1..4], matrices[5]];
+        // GPT-2's tied W_U stays structure over the raw W_E, which is therefore not overwritten (the processed W_E gets new
+        // memory); LayerNorm rewrites W_O too.
+        var rewritten = checkpoint == "dev_gpt2" ? matrices[1..5] : [.. matrices[1..4], matrices[5]];
+        if (checkpoint == "dev_gpt2")
+        {
+            Assert.Same(overwritten.WE.Buffer, inPlace.Tie!.Embedding.Buffer);
+            Assert.NotSame(overwritten.WE.Buffer, inPlace.WE.Buffer);
+            Assert.True(kept.WE.ToArray().SequenceEqual(overwritten.WE.ToArray()), "the raw W_E a tie reads was overwritten");
+        }
+        else
+        {
+            Assert.Null(inPlace.Tie);
+        }
+
         foreach (var (name, get) in rewritten)
         {
             Assert.Same(get(overwritten).Buffer, get(inPlace).Buffer);
