@@ -12,7 +12,7 @@ namespace FactoredGpu.Kernels.Host;
 /// </summary>
 /// <remarks>
 /// <para>The two layouts that factors come in are read in place, without packing: a row-major X (tall factor such as
-/// W_V) as rank-1 updates <c>G += xᵢᵀ·xᵢ</c> over its contiguous rows, and a transposed row-major X (wide factor such as
+/// W_V, up to <see cref="RankOneMaxCols"/> columns) as rank-1 updates <c>G += xᵢᵀ·xᵢ</c> over its contiguous rows, and a transposed row-major X (wide factor such as
 /// W_O, for <c>B·Bᵀ</c>) as dot products of contiguous rows. Other strides go through the packed GEMM. Either way an
 /// entry is one fixed chain of operations over the rows of X, so tiles that overlap (clamped at the edges) or meet
 /// across the diagonal write identical values, whatever thread ran them.</para>
@@ -92,6 +92,13 @@ internal static class BatchedGram
     /// <summary>Rows of G per rank-1 tile: 12 rows × 2 registers = 24 of the 32 AVX-512 registers.</summary>
     private const int RankOneRows = 12;
 
+    /// <summary>
+    /// The widest X read by rank-1 updates: the upper triangle of a 256-wide G (their accumulators between chunks) is
+    /// 128 KiB of floats and stays in L2. A wider G (the tied <c>W_Eᵀ·W_E</c>, m = 768) would stream it from memory at
+    /// every chunk, so it goes through the packed GEMM's upper tiles instead (0.31 s there against 0.48–0.58 s, m = 768).
+    /// </summary>
+    private const int RankOneMaxCols = 256;
+
     /// <summary>Rows of X per sweep of the rank-1 passes: 64 rows of 64 floats are 16 KiB, well inside L1.</summary>
     private const int RankOneChunk = 64;
 
@@ -132,7 +139,7 @@ internal static class BatchedGram
         nint gRow = (nint)gram.RowStride, gCol = (nint)gram.ColStride;
         int items;
         Action<int> body;
-        if (x.ColStride == 1 && m >= Math.Max(w, RankOneRows))
+        if (x.ColStride == 1 && m >= Math.Max(w, RankOneRows) && m <= RankOneMaxCols)
         {
             // An item is a whole G (X read once), or for a single X one block of 2 registers' worth of columns of G.
             int blocks = (m + 2 * w - 1) / (2 * w), span = x.Count > 1 ? blocks : 1, perOperand = blocks / span;

@@ -21,7 +21,7 @@ public sealed class CircuitsWriterTests
             ["model", "accelerator", "ov_copying_scores", "qk_copying_scores", "full_ov_copying_scores", "ov_eigenvalues", "full_ov_eigenvalues", "ov_singular_values", "ov_norms", "composition_scores", "top_tokens", "timings_ms"],
             root.EnumerateObject().Select(p => p.Name));
         var model = root.GetProperty("model");
-        Assert.Equal(["n_layers", "n_heads", "d_model", "d_head", "d_vocab", "synthetic", "processing", "source"], model.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["n_layers", "n_heads", "d_model", "d_head", "d_vocab", "synthetic", "processing", "source", "architecture", "n_key_value_heads"], model.EnumerateObject().Select(p => p.Name));
         Assert.Equal(3, model.GetProperty("n_layers").GetInt32());
         Assert.Equal(2, model.GetProperty("n_heads").GetInt32());
         Assert.Equal(16, model.GetProperty("d_model").GetInt32());
@@ -30,6 +30,8 @@ public sealed class CircuitsWriterTests
         Assert.False(model.GetProperty("synthetic").GetBoolean());
         Assert.True(model.GetProperty("processing").GetBoolean());
         Assert.Equal("/models/gpt2/model.safetensors", model.GetProperty("source").GetString());
+        Assert.Equal("GPT2LMHeadModel", model.GetProperty("architecture").GetString());
+        Assert.Equal(2, model.GetProperty("n_key_value_heads").GetInt32());
         Assert.Equal("cpu", root.GetProperty("accelerator").GetProperty("kind").GetString());
         Assert.Equal("Host CPU <x86_64>", root.GetProperty("accelerator").GetProperty("device").GetString());
 
