@@ -85,7 +85,7 @@ if (alternate is not null)
 {
     try
     {
-        return Alternation.Run(alternate, runs ?? 5, AcceleratorChoice.Chosen(), Console.Out, Console.Error);
+        return MethodAlternation.Run(alternate, runs ?? 5, AcceleratorChoice.Chosen(), Console.Out, Console.Error);
     }
     catch (Exception e) when (e is ArgumentException or AcceleratorUnavailableException)
     {

@@ -12,7 +12,7 @@ namespace FactoredGpu.Bench.Quick;
 /// after a warm-up call each, so that a box whose load drifts weighs on every method alike; prints each method's best
 /// and median per parameter value. For before/after comparisons on a shared machine.
 /// </summary>
-internal static class Alternation
+internal static class MethodAlternation
 {
     /// <summary>Runs the alternation; returns the exit code (2 with one line on <paramref name="error"/> for a bad spec).</summary>
     public static int Run(string spec, int runs, AcceleratorKind kind, TextWriter log, TextWriter error)
