@@ -145,7 +145,7 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
             CheckFinite(file, tlName, hfName, part, (long)first * cols);
 
             // destination [cols, rows]: its column block [first, first + count) is this block transposed.
-            TiledCopy(block, new Strided(0, 1, cols), destination, new Strided(first, rows, 1), cols, count);
+            TiledCopy.Run(block, new StridedLayout(0, 1, cols), destination, new StridedLayout(first, rows, 1), cols, count);
         }
     }
 
@@ -205,40 +205,7 @@ internal sealed class WeightReader<T>(CheckpointFiles files, ModelConfig config,
                 offset += rest % view.Shape[axis] * view.Strides[axis];
             }
 
-            TiledCopy(source, new Strided(offset, rowStride, columnStride), destination, new Strided(at + ((long)m * size), cols, 1), rows, cols);
+            TiledCopy.Run(source, new StridedLayout(offset, rowStride, columnStride), destination, new StridedLayout(at + ((long)m * size), cols, 1), rows, cols);
         }
-    }
-
-    /// <summary>
-    /// Copies a <paramref name="rows"/>×<paramref name="cols"/> matrix between two strided layouts in 32×32 tiles, the
-    /// row tiles spread over the cores: a copy that transposes (a Linear weight's heads, <c>o_proj</c>, <c>lm_head</c>) then
-    /// reads and writes each cache line and page once per tile instead of once per element.
-    /// </summary>
-    private static void TiledCopy(T[] source, Strided from, T[] destination, Strided to, int rows, int cols)
-    {
-        const int Tile = 32;
-        int rowTiles = (rows + Tile - 1) / Tile;
-        HostParallel.For(rowTiles, (long)rows * cols, tile =>
-        {
-            int r0 = tile * Tile, rEnd = Math.Min(r0 + Tile, rows);
-            for (int c0 = 0; c0 < cols; c0 += Tile)
-            {
-                int cEnd = Math.Min(c0 + Tile, cols);
-                for (int r = r0; r < rEnd; r++)
-                {
-                    long read = from.At(r, c0), write = to.At(r, c0);
-                    for (int c = c0; c < cEnd; c++, read += from.Col, write += to.Col)
-                    {
-                        destination[write] = source[read];
-                    }
-                }
-            }
-        });
-    }
-
-    /// <summary>Where element (r, c) of a matrix lies in a flat array: <c>Offset + r·Row + c·Col</c>.</summary>
-    private readonly record struct Strided(long Offset, long Row, long Col)
-    {
-        public long At(int r, int c) => Offset + (r * Row) + (c * Col);
     }
 }
