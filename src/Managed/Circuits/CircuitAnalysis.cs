@@ -82,6 +82,9 @@ public static class CircuitAnalysis
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new CircuitProgress(name, fraction));
             });
+            // The stage's temporaries are garbage now; a full collection makes their space the next stage's, where the
+            // collector's own schedule (its budget grows with a heap of 10 GB of weights) left gigabytes uncollected at 8B.
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
             timings.Add(new(name, clock.Elapsed.TotalMilliseconds));
             progress?.Report(new CircuitProgress(name, 1));
             return result;
