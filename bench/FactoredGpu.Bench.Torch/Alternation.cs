@@ -44,17 +44,15 @@ internal static class Alternation
             }
         }
 
-        double ours = Median(times[0]);
+        double ours = Samples.Median(times[0]);
         return contenders.Select((c, i) =>
         {
-            double median = Median(times[i]), gflops = c.Work.Flops / median / 1e9, gbs = c.Work.Bytes / median / 1e9;
+            double median = Samples.Median(times[i]), gflops = c.Work.Flops / median / 1e9, gbs = c.Work.Bytes / median / 1e9;
             return new QuickRow(
                 workload, c.Route, "", rounds, times[i].Min(), median, median, median / ours, 1,
                 gflops, 100 * gflops / peak.Fma, gbs, 100 * gbs / peak.ReadBandwidth, memory[i], "");
         });
     }
-
-    private static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
 
     /// <summary>The largest absolute difference between two per-head results, or null when they are not comparable.</summary>
     private static double? Disagreement(object first, object second) =>

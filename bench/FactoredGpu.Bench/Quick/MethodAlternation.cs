@@ -65,8 +65,7 @@ internal static class MethodAlternation
 
                 foreach (var (method, samples) in times)
                 {
-                    samples.Sort();
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type.Name} {label} {method.Name}: best {samples[0]:F3} s, median {samples[samples.Count / 2]:F3} s ({runs} alternating runs)"));
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type.Name} {label} {method.Name}: best {samples.Min():F3} s, median {Samples.Median(samples):F3} s ({runs} alternating runs)"));
                 }
             }
             finally

@@ -135,7 +135,7 @@ internal static class QuickRunner
             return new QuickRow(workload, route, name, 0, null, null, null, null, work.Fraction, null, null, null, null, null, work.Skipped ?? result?.Error ?? "");
         }
 
-        double best = run.Times[0], median = run.Times[run.Times.Count / 2];
+        double best = run.Times.Min(), median = Samples.Median(run.Times);
         double gflops = work.Flops / median / 1e9, gbs = work.Bytes / median / 1e9;
         bool host = accelerator is "cpu" or "ilgpu-cpu";
         return new QuickRow(

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using FactoredGpu.Bench.Infrastructure;
 
 namespace FactoredGpu.Bench.Scale;
 
@@ -117,7 +118,7 @@ internal static class ScaleBenchmark
 
             if (runs > 1)
             {
-                output.WriteLine($"{runs} runs: whole run best {walls.Min():0.0} s, median {Median(walls):0.0} s; peak resident set best {peaks.Min() / 1e9:0.00} GB, median {Median([.. peaks.Select(p => (double)p)]) / 1e9:0.00} GB");
+                output.WriteLine($"{runs} runs: whole run best {walls.Min():0.0} s, median {Samples.Median(walls):0.0} s; peak resident set best {peaks.Min() / 1e9:0.00} GB, median {Samples.Median(peaks.Select(p => (double)p)) / 1e9:0.00} GB");
             }
 
             return 0;
@@ -144,12 +145,6 @@ internal static class ScaleBenchmark
 
             output.WriteLine(keptFolder is null ? $"Deleted {root}." : $"Deleted {root}; kept {keptFolder}.");
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static void Report(TextWriter output, Llama8bShape shape, List<KeyValuePair<string, double>> timings, double wall, long peak)
