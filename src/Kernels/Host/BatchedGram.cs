@@ -83,35 +83,9 @@ internal static class BatchedGram
     private static void Upper<T>(in MatrixBatch<T> x, in MatrixBatch<T> gram)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Unpacked(x, gram))
-        {
-            return;
-        }
-
-        if (x.ColStride != 1)
+        if (!Unpacked(x, gram))
         {
             BatchedGemm.Run(T.One, x.Transpose(), x, T.Zero, gram, upperTriangle: true);
-            return;
-        }
-
-        // A wide row-major X (the tied W_Eᵀ·W_E): the GEMM would pack its transposed left operand element by element
-        // for every tile and depth block; one tiled transpose first lets it read Xᵀ in place (≈ 2.2× faster at 50257×768).
-        int n = x.Rows, m = x.Cols;
-        T[] source = ((HostBuffer<T>)x.Buffer).Array, transposed = ArrayPool<T>.Shared.Rent(checked(n * m));
-        try
-        {
-            using var xT = new HostBuffer<T>(x.Buffer.Owner, transposed);
-            for (int b = 0; b < x.Count; b++)
-            {
-                TiledCopy.Run(source, new StridedLayout(x.Offsets[b], x.RowStride, 1), transposed, new StridedLayout(0, 1, n), n, m);
-                var one = new MatrixBatch<T>(x.Buffer, [x.Offsets[b]], n, m, x.RowStride, 1);
-                var output = new MatrixBatch<T>(gram.Buffer, [gram.Offsets[b]], m, m, gram.RowStride, gram.ColStride);
-                BatchedGemm.Run(T.One, MatrixBatch<T>.Contiguous(xT, 1, m, n), one, T.Zero, output, upperTriangle: true);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(transposed);
         }
     }
 
@@ -121,7 +95,8 @@ internal static class BatchedGram
     /// <summary>
     /// The widest X read by rank-1 updates: the upper triangle of a 256-wide G (their accumulators between chunks) is
     /// 128 KiB of floats and stays in L2. A wider G (the tied <c>W_Eᵀ·W_E</c>, m = 768) would stream it from memory at
-    /// every chunk, so it goes through the packed GEMM's upper tiles instead (0.31 s there against 0.48–0.58 s, m = 768).
+    /// every chunk, so it goes through the packed GEMM's upper tiles instead (X 50257×768: 116–125 ms there against
+    /// 176–180 ms by rank-1 updates, alternated on the 2-core box).
     /// </summary>
     private const int RankOneMaxCols = 256;
 

@@ -108,7 +108,7 @@ public abstract class KernelTests
     [InlineData(65, 65, 2, true, false)]
     [InlineData(33, 64, 2, false, true)]
     [InlineData(768, 64, 9, true, false)]
-    [InlineData(300, 257, 2, false, true)] // a row-major X wider than the host's rank-1 route: transposed once, then the GEMM's upper tiles
+    [InlineData(300, 257, 2, false, true)] // a row-major X wider than the host's rank-1 route: the GEMM's upper tiles
     [InlineData(131, 300, 3, false, false)] // the same for three distinct operands
     public void Gram_matches_reference(int n, int m, int count, bool transposed, bool broadcast)
     {
